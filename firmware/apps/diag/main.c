@@ -1,0 +1,193 @@
+// Diagnostic app (no ML): proves the board, the link and the measurements work.
+//   HELLO               -> board, app and firmware identity
+//   UPLOAD_BEGIN/CHUNK  -> folds every byte into a CRC-32 as it arrives (no buffer needed)
+//   INVOKE op=CHECKSUM  -> the CRC-32 and byte count of the upload
+//   INVOKE op=WORKLOAD  -> a fixed integer workload between the measure markers
+//   INVOKE op=FAULT     -> reads a bad address, so fault reporting can be tested
+//   INVOKE op=HANG      -> never answers, so timeouts can be tested
+//   INVOKE op=GARBAGE   -> sends junk bytes, then answers, so resynchronisation can be tested
+//   STATS               -> stack size and high-water mark, dropped frames, measured regions
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+#include "counter.h"
+#include "crc32.h"
+#include "link.h"
+#include "measure.h"
+#include "stack.h"
+
+enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_GARBAGE = 5 };
+
+// An address no supported board maps: reading it raises a bus fault (HardFault on ARMv6-M).
+#define UNMAPPED_ADDRESS 0xDEAD0000u
+
+static struct {
+    uint32_t crc;
+    uint32_t expected;
+    uint32_t received;
+} upload;
+
+static uint32_t regions_measured;
+
+static size_t hello_text(char *out, size_t size)
+{
+    int n = snprintf(out, size, "proto=%d;app=%s;fw=%s;board=%s;counter=%s;max_body=%d;stack=%lu",
+                     LINK_PROTOCOL_VERSION, APP_ID, FIRMWARE_VERSION, BOARD_ID, counter_source(),
+                     LINK_MAX_BODY, (unsigned long)stack_size());
+    return n < 0 ? 0 : (size_t)n;
+}
+
+typedef struct {
+    uint32_t iterations;
+    uint32_t result;
+} workload_t;
+
+// xorshift32 mixed into a rotating accumulator: integer-only, so every core computes the
+// same value, and the host can compute it too.
+static void run_workload(void *arg)
+{
+    workload_t *w = arg;
+    uint32_t x = 0x12345678u;
+    uint32_t acc = 0;
+    for (uint32_t i = 0; i < w->iterations; ++i) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        acc += x * (i | 1u);
+        acc = (acc << 3) | (acc >> 29);
+    }
+    w->result = acc ^ x;
+}
+
+static void on_upload_begin(const link_frame_t *req)
+{
+    if (req->length != 5) {
+        link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_BEGIN takes slot u8 + total u32");
+        return;
+    }
+    upload.crc = crc32_init();
+    upload.expected = link_get_u32(req->body + 1);
+    upload.received = 0;
+    uint8_t ack[4];
+    link_put_u32(ack, 0);
+    link_respond(req, ack, sizeof ack);
+}
+
+static void on_upload_chunk(const link_frame_t *req)
+{
+    if (req->length < 5) {
+        link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_CHUNK takes slot u8 + offset u32 + data");
+        return;
+    }
+    uint32_t offset = link_get_u32(req->body + 1);
+    uint32_t count = req->length - 5u;
+    if (offset == upload.received && upload.received + count <= upload.expected) {
+        upload.crc = crc32_update(upload.crc, req->body + 5, count);
+        upload.received += count;
+    } else if (offset + count > upload.received || offset > upload.received) {
+        // Not a repeat of a chunk already folded in (those are acknowledged again, harmlessly).
+        link_respond_error(req, LINK_ERR_OUT_OF_ORDER, "chunk offset does not follow the bytes received");
+        return;
+    }
+    uint8_t ack[4];
+    link_put_u32(ack, upload.received);
+    link_respond(req, ack, sizeof ack);
+}
+
+static void emit_garbage(uint16_t count)
+{
+    uint32_t state = 0xC0FFEEu;
+    for (uint16_t i = 0; i < count; ++i) {
+        state = state * 1664525u + 1013904223u;
+        board_uart_write((uint8_t)(state >> 24));
+    }
+}
+
+static void on_invoke(const link_frame_t *req)
+{
+    uint8_t out[32];
+    uint8_t op = req->length > 0 ? req->body[0] : 0;
+    switch (op) {
+    case OP_CHECKSUM:
+        link_put_u32(out, crc32_final(upload.crc));
+        link_put_u32(out + 4, upload.received);
+        link_respond(req, out, 8);
+        return;
+    case OP_WORKLOAD: {
+        if (req->length != 5) {
+            break;
+        }
+        workload_t w = {.iterations = link_get_u32(req->body + 1)};
+        measurement_t m = measure(run_workload, &w);
+        regions_measured = m.region;
+        link_put_u32(out, w.result);
+        link_put_u64(out + 4, m.ticks);
+        link_put_u32(out + 12, m.region);
+        link_respond(req, out, 16);
+        return;
+    }
+    case OP_FAULT: {
+        volatile uint32_t *bad = (volatile uint32_t *)UNMAPPED_ADDRESS;
+        (void)*bad;
+        link_respond_error(req, LINK_ERR_APP, "reading the unmapped address did not fault on this board");
+        return;
+    }
+    case OP_HANG:
+        for (;;) {
+        }
+    case OP_GARBAGE:
+        if (req->length != 3) {
+            break;
+        }
+        emit_garbage((uint16_t)(req->body[1] | req->body[2] << 8));
+        link_respond(req, NULL, 0);
+        return;
+    default:
+        break;
+    }
+    link_respond_error(req, LINK_ERR_BAD_REQUEST, "unknown diag op or wrong argument length");
+}
+
+static void on_stats(const link_frame_t *req)
+{
+    uint8_t out[16];
+    link_put_u32(out, stack_size());
+    link_put_u32(out + 4, stack_high_water());
+    link_put_u32(out + 8, link_dropped_frames());
+    link_put_u32(out + 12, regions_measured);
+    link_respond(req, out, sizeof out);
+}
+
+int main(void)
+{
+    board_init();
+    counter_init();
+    char hello[LINK_MAX_BODY];
+    link_send(LINK_BOOT, 0, hello, hello_text(hello, sizeof hello));
+
+    link_frame_t req;
+    for (;;) {
+        link_receive(&req);
+        switch (req.type) {
+        case LINK_HELLO:
+            link_respond(&req, hello, hello_text(hello, sizeof hello));
+            break;
+        case LINK_UPLOAD_BEGIN:
+            on_upload_begin(&req);
+            break;
+        case LINK_UPLOAD_CHUNK:
+            on_upload_chunk(&req);
+            break;
+        case LINK_INVOKE:
+            on_invoke(&req);
+            break;
+        case LINK_STATS:
+            on_stats(&req);
+            break;
+        default:
+            link_respond_error(&req, LINK_ERR_UNKNOWN_TYPE, "unknown request type");
+            break;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+// The firmware's own cycle counter: the DWT cycle counter where the core and emulator have a
+// working one, otherwise a board timer; extended to 64 bits. The host converts its ticks to
+// cycles (it knows each emulator's clock model) and cross-checks them against the emulator's
+// instruction count.
+#ifndef COUNTER_H
+#define COUNTER_H
+
+#include <stdint.h>
+
+void counter_init(void);
+uint64_t counter_now(void);
+const char *counter_source(void);
+
+#endif

@@ -1,0 +1,58 @@
+// Device side of the harness link protocol (docs/link-protocol.md).
+//
+// Wire: 0x00, COBS(payload), 0x00. Payload: 0x00 sync, type, seq, length (u16 LE), body,
+// CRC-32 (LE) of everything before it. The sync byte makes every encoded frame start with
+// 0x01, so frames can never be mistaken for text a firmware prints on the same UART.
+#ifndef LINK_H
+#define LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LINK_PROTOCOL_VERSION 1
+#define LINK_MAX_BODY 256
+
+enum link_type {
+    LINK_HELLO = 0x01,
+    LINK_UPLOAD_BEGIN = 0x02,
+    LINK_UPLOAD_CHUNK = 0x03,
+    LINK_INVOKE = 0x04,
+    LINK_STATS = 0x05,
+    LINK_RESPONSE = 0x80, // a response is its request's type | LINK_RESPONSE, same seq
+
+    LINK_BOOT = 0x70,     // device-initiated: sent once after reset (body as HELLO's)
+    LINK_LOG = 0x71,      // device-initiated: a text line
+    LINK_FAULT = 0x72,    // device-initiated: a CPU fault report
+    LINK_ERROR = 0x7F,    // response to a request the device could not serve
+};
+
+enum link_error {
+    LINK_ERR_UNKNOWN_TYPE = 1,
+    LINK_ERR_BAD_REQUEST = 2,
+    LINK_ERR_OUT_OF_ORDER = 3,
+    LINK_ERR_APP = 4,
+};
+
+typedef struct {
+    uint8_t type;
+    uint8_t seq;
+    uint16_t length;
+    uint8_t body[LINK_MAX_BODY];
+} link_frame_t;
+
+// Blocks until a well-formed frame arrives; bytes that do not form one are skipped.
+void link_receive(link_frame_t *frame);
+void link_send(uint8_t type, uint8_t seq, const void *body, size_t length);
+void link_respond(const link_frame_t *request, const void *body, size_t length);
+void link_respond_error(const link_frame_t *request, uint8_t code, const char *message);
+void link_log(const char *text);
+// Frames dropped so far for a bad CRC, bad COBS or overlong data.
+uint32_t link_dropped_frames(void);
+
+// Little-endian helpers for bodies.
+uint32_t link_get_u32(const uint8_t *p);
+void link_put_u32(uint8_t *p, uint32_t value);
+void link_put_u64(uint8_t *p, uint64_t value);
+
+#endif

@@ -1,0 +1,35 @@
+namespace Harness.Boards;
+
+public sealed record MemoryRegion(long Origin, long Size)
+{
+    public long End => Origin + Size;
+}
+
+public sealed record ConsoleUart(string Kind, string Name, long Base, int Irq);
+
+/// <summary>How QEMU names and models a board.</summary>
+/// <param name="SerialIndex">Which of QEMU's serial ports is the console UART.</param>
+/// <param name="CounterHz">How fast the firmware's fallback counter ticks in QEMU's model, per second of virtual time.</param>
+public sealed record QemuBoard(string Machine, int SerialIndex, long CounterHz);
+
+/// <summary>How Renode builds the board: a platform description from Renode's tree plus the project's own overlay.</summary>
+public sealed record RenodeBoard(string Platform, string? Overlay);
+
+/// <summary>One board of the catalog (platforms/&lt;id&gt;.yaml).</summary>
+public sealed record BoardDescription(
+    string Id,
+    string Name,
+    Core Core,
+    long ClockHz,
+    MemoryRegion Flash,
+    MemoryRegion Ram,
+    long StackSize,
+    ConsoleUart Console,
+    string Bsp,
+    QemuBoard? Qemu,
+    RenodeBoard? Renode,
+    string SourceFile)
+{
+    public IReadOnlyList<string> Emulators =>
+        new[] { Qemu is null ? null : "qemu", Renode is null ? null : "renode" }.OfType<string>().ToList();
+}

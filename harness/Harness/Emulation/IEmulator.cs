@@ -1,0 +1,73 @@
+using System.Threading.Channels;
+using Harness.Boards;
+using Harness.Firmware;
+
+namespace Harness.Emulation;
+
+/// <summary>An emulator backend (QEMU now, Renode next): starts sessions that boot firmware on a board.</summary>
+public interface IEmulator
+{
+    string Name { get; }
+
+    /// <summary>Whether this backend can run the board at all; if not, why (shown to the user).</summary>
+    bool Supports(BoardDescription board, out string reason);
+
+    Task<IEmulatorSession> StartAsync(EmulationRequest request, CancellationToken cancellationToken);
+}
+
+/// <param name="WorkDirectory">A folder of this session's own, for logs and event files.</param>
+/// <param name="GdbPort">When set, the emulator opens a GDB server on this port and waits for a debugger.</param>
+public sealed record EmulationRequest(FirmwareImage Firmware, string WorkDirectory, int? GdbPort = null);
+
+/// <summary>
+/// One running emulator with a board and its firmware. It owns the emulator process: disposing
+/// it always stops the process. A session can be kept warm and reset for the next scenario.
+/// </summary>
+public interface IEmulatorSession : IAsyncDisposable
+{
+    string EmulatorName { get; }
+    FirmwareImage Firmware { get; }
+    string CommandLine { get; }
+
+    /// <summary>The board's console UART as a byte stream (valid across resets).</summary>
+    Stream Console { get; }
+
+    /// <summary>What the emulator itself observes: measured regions, fault-handler entries, its own exit.</summary>
+    ChannelReader<EmulatorEvent> Events { get; }
+
+    /// <summary>How virtual time and the firmware's counter relate to instructions in this emulator.</summary>
+    ClockModel Clock { get; }
+
+    /// <summary>Completes when the emulator process ends, for whatever reason.</summary>
+    Task<EmulatorExit> Exited { get; }
+
+    /// <summary>Whether <see cref="ResetAsync"/> can switch this session to the given firmware.</summary>
+    bool CanRun(FirmwareImage firmware);
+
+    /// <summary>Resets the board so the firmware boots again from its reset vector.</summary>
+    Task ResetAsync(CancellationToken cancellationToken);
+}
+
+public abstract record EmulatorEvent;
+
+/// <summary>Instructions executed from the first instruction of the begin marker up to the end marker.</summary>
+public sealed record RegionMeasured(long Instructions) : EmulatorEvent;
+
+/// <summary>The CPU started executing a fault handler named by the vector table.</summary>
+public sealed record FaultHandlerEntered(uint HandlerAddress) : EmulatorEvent;
+
+public sealed record EmulatorExit(int ExitCode, string Diagnostics, bool Requested);
+
+/// <param name="InstructionsPerSecond">Virtual-time rate at which the emulator retires instructions.</param>
+/// <param name="CounterHz">Ticks per virtual second of the firmware's fallback counter in this emulator.</param>
+public sealed record ClockModel(double InstructionsPerSecond, long CounterHz, string Description)
+{
+    /// <summary>The firmware's counter ticks as core cycles, at one instruction per cycle of virtual time.</summary>
+    public long CyclesFrom(ulong ticks, string counterSource) =>
+        counterSource == "dwt" ? (long)ticks : (long)Math.Round(ticks * InstructionsPerSecond / CounterHz);
+
+    /// <summary>How many instructions one tick of the counter stands for: the finest difference it can show.</summary>
+    public double InstructionsPerTick(string counterSource) => counterSource == "dwt" ? 1 : InstructionsPerSecond / CounterHz;
+}
+
+public sealed class EmulatorException(string message) : Exception(message);

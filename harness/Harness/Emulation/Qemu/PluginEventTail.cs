@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Harness.Emulation.Qemu;
+
+/// <summary>
+/// Follows the event file the instruction-count plugin appends to inside QEMU and turns its lines
+/// into emulator events: a begin/end pair becomes one measured region, a fault line a fault entry.
+/// </summary>
+public sealed class PluginEventTail(string path)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+
+    public async Task RunAsync(ChannelWriter<EmulatorEvent> events, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var pending = new StringBuilder();
+        var buffer = new byte[4096];
+        long? begin = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var count = await stream.ReadAsync(buffer, cancellationToken);
+                if (count == 0)
+                {
+                    await Task.Delay(PollInterval, cancellationToken);
+                    continue;
+                }
+                pending.Append(Encoding.ASCII.GetString(buffer, 0, count));
+                var text = pending.ToString();
+                var lastNewline = text.LastIndexOf('\n');
+                if (lastNewline < 0)
+                {
+                    continue;
+                }
+                pending.Clear().Append(text[(lastNewline + 1)..]);
+                foreach (var line in text[..lastNewline].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var parts = line.Split(' ');
+                    if (parts.Length != 2 || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                    {
+                        continue;
+                    }
+                    switch (parts[0])
+                    {
+                        case "begin":
+                            begin = value;
+                            break;
+                        case "end" when begin is { } start:
+                            await events.WriteAsync(new RegionMeasured(value - start), cancellationToken);
+                            begin = null;
+                            break;
+                        case "fault":
+                            await events.WriteAsync(new FaultHandlerEntered((uint)value), cancellationToken);
+                            break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

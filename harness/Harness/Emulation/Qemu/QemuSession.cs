@@ -1,0 +1,218 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using CliWrap;
+using Harness.Firmware;
+
+namespace Harness.Emulation.Qemu;
+
+/// <summary>
+/// One qemu-system-arm process: started paused, its console UART and QMP control connected to
+/// loopback ports the harness holds, then continued. With -icount shift=0 every instruction takes
+/// exactly 1 ns of virtual time, so timers and counts repeat run after run.
+/// </summary>
+public sealed class QemuSession : IEmulatorSession
+{
+    public const int IcountShift = 0;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource forceful = new();
+    private readonly CancellationTokenSource graceful = new();
+    private readonly CancellationTokenSource tailStop = new();
+    private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
+    private readonly StringBuilder diagnostics = new();
+    private readonly TaskCompletionSource<EmulatorExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private NetworkStream? console;
+    private QmpClient? qmp;
+    private Task? tail;
+    private bool stopping;
+
+    private QemuSession(FirmwareImage firmware, string commandLine)
+    {
+        Firmware = firmware;
+        CommandLine = commandLine;
+        var board = firmware.Board.Qemu!;
+        var instructionsPerSecond = 1e9 / (1 << IcountShift);
+        Clock = new ClockModel(instructionsPerSecond, board.CounterHz,
+            $"QEMU -icount shift={IcountShift}: {instructionsPerSecond / 1e6:0} M instructions per virtual second; fallback counter at {board.CounterHz / 1e6:0.###} MHz");
+    }
+
+    public string EmulatorName => "qemu";
+    public FirmwareImage Firmware { get; }
+    public string CommandLine { get; }
+    public Stream Console => console ?? throw new InvalidOperationException("session not started");
+    public ChannelReader<EmulatorEvent> Events => events.Reader;
+    public ClockModel Clock { get; }
+    public Task<EmulatorExit> Exited => exited.Task;
+
+    public static async Task<QemuSession> StartAsync(string qemu, string plugin, EmulationRequest request, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(request.WorkDirectory);
+        var eventsFile = Path.Combine(request.WorkDirectory, "qemu-plugin-events.txt");
+        File.WriteAllText(eventsFile, "");
+        using var uart = new LoopbackListener();
+        using var control = new LoopbackListener();
+        var arguments = Arguments(request, plugin, eventsFile, uart.Port, control.Port);
+        var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}");
+        try
+        {
+            var process = Cli.Wrap(qemu)
+                .WithArguments(arguments)
+                .WithWorkingDirectory(request.WorkDirectory)
+                .WithStandardOutputPipe(PipeTarget.ToDelegate(session.Diagnose))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(session.Diagnose))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(session.forceful.Token, session.graceful.Token);
+            ProcessGuard.Register(process.ProcessId);
+            _ = session.WatchAsync(process);
+            var processExited = session.exited.Task;
+            var uartSocket = await uart.AcceptAsync(processExited, "console UART", ConnectTimeout, cancellationToken);
+            session.console = new NetworkStream(uartSocket, ownsSocket: true);
+            var controlSocket = await control.AcceptAsync(processExited, "QMP control socket", ConnectTimeout, cancellationToken);
+            session.qmp = await QmpClient.ConnectAsync(controlSocket, cancellationToken);
+            session.tail = new PluginEventTail(eventsFile).RunAsync(session.events.Writer, session.tailStop.Token);
+            if (request.GdbPort is null)
+            {
+                await session.qmp.ExecuteAsync("cont", cancellationToken);
+            }
+            return session;
+        }
+        catch (Exception e)
+        {
+            await session.DisposeAsync();
+            if (e is EmulatorException && session.exited.Task.IsCompleted)
+            {
+                var exit = await session.exited.Task;
+                throw new EmulatorException($"{e.Message}: qemu-system-arm exited with code {exit.ExitCode}: {exit.Diagnostics}");
+            }
+            throw;
+        }
+    }
+
+    private static IReadOnlyList<string> Arguments(EmulationRequest request, string plugin, string eventsFile, int uartPort, int controlPort)
+    {
+        var firmware = request.Firmware;
+        var board = firmware.Board.Qemu!;
+        var pluginArguments = new List<string> { plugin, $"out={eventsFile}" };
+        if (firmware.Markers is { } markers)
+        {
+            pluginArguments.Add($"begin=0x{markers.Begin:x}");
+            pluginArguments.Add($"end=0x{markers.End:x}");
+        }
+        pluginArguments.AddRange(firmware.FaultHandlers.Select(address => $"fault=0x{address:x}"));
+        var arguments = new List<string>
+        {
+            "-machine", board.Machine,
+            "-nodefaults", "-display", "none", "-monitor", "none",
+            "-icount", $"shift={IcountShift}",
+            "-kernel", firmware.ElfPath,
+            "-chardev", $"socket,id=console,host=127.0.0.1,port={uartPort},nodelay=on",
+            "-chardev", $"socket,id=control,host=127.0.0.1,port={controlPort},nodelay=on",
+            "-mon", "chardev=control,mode=control",
+            "-plugin", string.Join(',', pluginArguments),
+            "-d", "guest_errors,unimp", "-D", Path.Combine(request.WorkDirectory, "qemu.log"),
+            "-S",
+        };
+        for (var i = 0; i < board.SerialIndex; i++)
+        {
+            arguments.AddRange(["-serial", "null"]);
+        }
+        arguments.AddRange(["-serial", "chardev:console"]);
+        if (request.GdbPort is { } gdb)
+        {
+            arguments.AddRange(["-gdb", $"tcp:127.0.0.1:{gdb}"]);
+        }
+        return arguments;
+    }
+
+    private static string Quote(string argument) => argument.Contains(' ') ? $"'{argument}'" : argument;
+
+    private void Diagnose(string line)
+    {
+        lock (diagnostics)
+        {
+            if (diagnostics.Length < 16_000)
+            {
+                diagnostics.AppendLine(line);
+            }
+        }
+    }
+
+    private async Task WatchAsync(CommandTask<CommandResult> process)
+    {
+        var exitCode = -1;
+        try
+        {
+            exitCode = (await process).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            ProcessGuard.Unregister(process.ProcessId);
+            string text;
+            lock (diagnostics)
+            {
+                text = diagnostics.ToString().Trim();
+            }
+            exited.TrySetResult(new EmulatorExit(exitCode, text, stopping));
+        }
+    }
+
+    public bool CanRun(FirmwareImage firmware) =>
+        firmware.ElfPath == Firmware.ElfPath && File.GetLastWriteTimeUtc(firmware.ElfPath) == File.GetLastWriteTimeUtc(Firmware.ElfPath);
+
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        if (qmp is null || exited.Task.IsCompleted)
+        {
+            throw new EmulatorException("cannot reset: QEMU is not running");
+        }
+        await qmp.ExecuteAsync("system_reset", cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stopping = true;
+        if (!exited.Task.IsCompleted)
+        {
+            // Ask QEMU to quit, then interrupt it, then kill it: it never outlives the session.
+            try
+            {
+                if (qmp is not null)
+                {
+                    using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                    await qmp.ExecuteAsync("quit", quick.Token);
+                }
+            }
+            catch (Exception e) when (e is EmulatorException or OperationCanceledException or IOException)
+            {
+            }
+            await graceful.CancelAsync();
+            if (await Task.WhenAny(exited.Task, Task.Delay(GracefulStop)) != exited.Task)
+            {
+                await forceful.CancelAsync();
+                await exited.Task;
+            }
+        }
+        await tailStop.CancelAsync();
+        if (tail is not null)
+        {
+            await tail;
+        }
+        events.Writer.TryComplete();
+        if (qmp is not null)
+        {
+            await qmp.DisposeAsync();
+        }
+        if (console is not null)
+        {
+            await console.DisposeAsync();
+        }
+        forceful.Dispose();
+        graceful.Dispose();
+        tailStop.Dispose();
+    }
+}

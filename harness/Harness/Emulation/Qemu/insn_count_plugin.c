@@ -1,0 +1,145 @@
+// QEMU TCG plugin of the harness: counts guest instructions exactly between two addresses and
+// notices when the guest enters a fault handler. Debian ships no qemu-plugin.h, so the few
+// API declarations it uses (QEMU plugin API version 1, as in QEMU 7.x/8.x) are written here.
+//
+// Arguments (comma-separated after the .so on -plugin): begin=ADDR, end=ADDR, out=PATH and any
+// number of fault=ADDR. It writes one line per event to PATH, flushed as it happens:
+//   begin <instructions-before-it>
+//   end <instructions-before-it>
+//   fault <handler-address>
+// where the instruction counters are totals since QEMU started, so end - begin is the exact
+// count of the region (the first instruction of begin up to, not including, that of end).
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+typedef struct qemu_info_t qemu_info_t;
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
+                                           void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, enum qemu_plugin_op op,
+                                              void *ptr, uint64_t imm);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
+                                            void (*cb)(unsigned int vcpu_index, void *userdata),
+                                            enum qemu_plugin_cb_flags flags, void *userdata);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
+
+__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+
+#define MAX_FAULT_ADDRESSES 8
+
+enum event_kind { EVENT_BEGIN, EVENT_END, EVENT_FAULT };
+
+// Total instructions of every translation block entered; single vCPU (Cortex-M boards).
+static uint64_t executed;
+static uint64_t begin_address = UINT64_MAX;
+static uint64_t end_address = UINT64_MAX;
+static uint64_t fault_addresses[MAX_FAULT_ADDRESSES];
+static int fault_count;
+static int out_fd = -1;
+
+// The userdata of an event callback packs the kind with, for begin/end, the instructions of its
+// block still ahead of (and including) the instruction, which the inline counter has already
+// added, and for a fault, the handler's address.
+static void *pack(enum event_kind kind, uint64_t value)
+{
+    return (void *)(uintptr_t)((value << 2) | (uint64_t)kind);
+}
+
+static void on_event(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    uint64_t packed = (uint64_t)(uintptr_t)userdata;
+    enum event_kind kind = (enum event_kind)(packed & 3u);
+    uint64_t value = packed >> 2;
+    uint64_t before = executed - value;
+    char line[64];
+    int n;
+    switch (kind) {
+    case EVENT_BEGIN:
+        n = snprintf(line, sizeof line, "begin %" PRIu64 "\n", before);
+        break;
+    case EVENT_END:
+        n = snprintf(line, sizeof line, "end %" PRIu64 "\n", before);
+        break;
+    default:
+        n = snprintf(line, sizeof line, "fault %" PRIu64 "\n", value);
+        break;
+    }
+    if (out_fd >= 0 && n > 0) {
+        ssize_t ignored = write(out_fd, line, (size_t)n);
+        (void)ignored;
+    }
+}
+
+static bool is_fault_address(uint64_t address)
+{
+    for (int i = 0; i < fault_count; ++i) {
+        if (fault_addresses[i] == address) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    (void)id;
+    size_t count = qemu_plugin_tb_n_insns(tb);
+    qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &executed, count);
+    for (size_t i = 0; i < count; ++i) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+        uint64_t address = qemu_plugin_insn_vaddr(insn) & ~1ull;
+        uint64_t not_yet_run = count - i;
+        if (address == begin_address) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
+                                                   pack(EVENT_BEGIN, not_yet_run));
+        } else if (address == end_address) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
+                                                   pack(EVENT_END, not_yet_run));
+        } else if (is_fault_address(address)) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
+                                                   pack(EVENT_FAULT, address));
+        }
+    }
+}
+
+__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id,
+                                                               const qemu_info_t *info, int argc,
+                                                               char **argv)
+{
+    (void)info;
+    for (int i = 0; i < argc; ++i) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "begin=", 6) == 0) {
+            begin_address = strtoull(arg + 6, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "end=", 4) == 0) {
+            end_address = strtoull(arg + 4, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "fault=", 6) == 0 && fault_count < MAX_FAULT_ADDRESSES) {
+            fault_addresses[fault_count++] = strtoull(arg + 6, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "out=", 4) == 0) {
+            out_fd = open(arg + 4, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+            if (out_fd < 0) {
+                fprintf(stderr, "insn_count plugin: cannot open %s\n", arg + 4);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "insn_count plugin: unknown argument %s\n", arg);
+            return -1;
+        }
+    }
+    qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+    return 0;
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Harness.Boards;
+using Harness.Tools;
+
+namespace Harness.Firmware;
+
+/// <summary>
+/// Builds firmware/apps/&lt;app&gt; for a board with CMake into the cache, keyed by everything that
+/// goes into the ELF (board settings, every firmware source, compiler version), so an unchanged
+/// build is never repeated and parallel harness runs never build the same thing twice.
+/// </summary>
+public sealed class FirmwareBuilder(HarnessPaths paths)
+{
+    private static readonly SemaphoreSlim CompilerVersionLock = new(1, 1);
+    private static string? compilerVersion;
+
+    public IReadOnlyList<string> Apps =>
+        Directory.Exists(Path.Combine(paths.FirmwareDirectory, "apps"))
+            ? Directory.GetDirectories(Path.Combine(paths.FirmwareDirectory, "apps")).Select(Path.GetFileName).OfType<string>().Order().ToList()
+            : [];
+
+    public async Task<FirmwareImage> BuildAsync(BoardDescription board, string app, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(paths.FirmwareDirectory, "bsp", board.Bsp)))
+        {
+            throw new FirmwareException($"board '{board.Id}' has no board-support folder firmware/bsp/{board.Bsp} yet, so the harness cannot build firmware for it");
+        }
+        if (!Apps.Contains(app))
+        {
+            throw new FirmwareException($"unknown firmware app '{app}'; available: {string.Join(", ", Apps)}");
+        }
+        var cmake = ToolLocator.Find(ExternalTool.CMake);
+        var gcc = ToolLocator.Find(ExternalTool.ArmGcc);
+        var definitions = Definitions(board, app, gcc);
+        var key = await CacheKeyAsync(definitions, gcc, cancellationToken);
+        var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}");
+        var elf = Path.Combine(outputDirectory, "firmware.elf");
+        if (File.Exists(elf))
+        {
+            return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, TimeSpan.Zero, fromCache: true);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
+        await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
+        if (File.Exists(elf))
+        {
+            return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, TimeSpan.Zero, fromCache: true);
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var scratch = outputDirectory + ".building";
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+        await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", scratch, .. definitions.Select(d => $"-D{d}")], "configure", cancellationToken);
+        await RunAsync(cmake, ["--build", scratch, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
+        Directory.Move(scratch, outputDirectory);
+        return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, stopwatch.Elapsed, fromCache: false);
+    }
+
+    private IReadOnlyList<string> Definitions(BoardDescription board, string app, string gcc) =>
+    [
+        $"CMAKE_TOOLCHAIN_FILE={Path.Combine(paths.FirmwareDirectory, "cmake", "arm-none-eabi.cmake")}",
+        $"ARM_TOOLCHAIN_PREFIX={Path.Combine(Path.GetDirectoryName(gcc)!, "arm-none-eabi-")}",
+        "CMAKE_BUILD_TYPE=MinSizeRel",
+        $"BOARD={board.Bsp}",
+        $"APP={app}",
+        $"CPU_FLAGS={string.Join(' ', board.Core.CompilerFlags)}",
+        $"FLASH_ORIGIN=0x{board.Flash.Origin:x}",
+        $"FLASH_SIZE={board.Flash.Size}",
+        $"RAM_ORIGIN=0x{board.Ram.Origin:x}",
+        $"RAM_SIZE={board.Ram.Size}",
+        $"STACK_SIZE={board.StackSize}",
+        $"CONSOLE_IRQ={board.Console.Irq}",
+    ];
+
+    private async Task<string> CacheKeyAsync(IReadOnlyList<string> definitions, string gcc, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', definitions)));
+        hash.AppendData(Encoding.UTF8.GetBytes(await CompilerVersionAsync(gcc, cancellationToken)));
+        foreach (var file in Directory.GetFiles(paths.FirmwareDirectory, "*", SearchOption.AllDirectories)
+                     .Select(f => Path.GetRelativePath(paths.FirmwareDirectory, f).Replace('\\', '/'))
+                     .Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\0"));
+            hash.AppendData(await File.ReadAllBytesAsync(Path.Combine(paths.FirmwareDirectory, file), cancellationToken));
+        }
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    private static async Task<string> CompilerVersionAsync(string gcc, CancellationToken cancellationToken)
+    {
+        await CompilerVersionLock.WaitAsync(cancellationToken);
+        try
+        {
+            compilerVersion ??= (await Cli.Wrap(gcc).WithArguments("--version").ExecuteBufferedAsync(cancellationToken)).StandardOutput;
+            return compilerVersion;
+        }
+        finally
+        {
+            CompilerVersionLock.Release();
+        }
+    }
+
+    private static async Task RunAsync(string cmake, IReadOnlyList<string> arguments, string step, CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(cmake).WithArguments(arguments)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            var output = (result.StandardOutput + result.StandardError).Split('\n');
+            var tail = string.Join('\n', output.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).DefaultIfEmpty().Concat(output.TakeLast(15)).Distinct());
+            throw new FirmwareException($"firmware {step} failed (cmake exit {result.ExitCode}):\n{tail.Trim()}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Buffers.Binary;
+
+namespace Harness.Link;
+
+public sealed record WorkloadResult(uint Value, ulong CounterTicks, uint Region);
+public sealed record DeviceStats(uint StackSize, uint StackHighWater, uint DroppedFrames, uint RegionsMeasured);
+
+/// <summary>The diagnostic app's requests, on top of the link.</summary>
+public sealed class DiagClient(LinkClient link)
+{
+    private enum Op : byte { Checksum = 1, Workload = 2, Fault = 3, Hang = 4, Garbage = 5 }
+
+    public async Task<DeviceInfo> HelloAsync(CancellationToken cancellationToken) =>
+        DeviceInfo.Parse(await link.RequestAsync(FrameType.Hello, [], cancellationToken));
+
+    /// <summary>Sends the bytes in acknowledged chunks; the device folds each into its CRC as it arrives.</summary>
+    public async Task UploadAsync(ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var begin = new byte[5];
+        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
+        await link.RequestAsync(FrameType.UploadBegin, begin, cancellationToken);
+        var chunkSize = Math.Min(maxBody, Frame.MaxBody) - 5;
+        var offset = 0;
+        while (offset < data.Length)
+        {
+            var count = Math.Min(chunkSize, data.Length - offset);
+            var body = new byte[5 + count];
+            BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)offset);
+            data.Span.Slice(offset, count).CopyTo(body.AsSpan(5));
+            var ack = await link.RequestAsync(FrameType.UploadChunk, body, cancellationToken);
+            var next = (int)BinaryPrimitives.ReadUInt32LittleEndian(ack);
+            if (next != offset + count)
+            {
+                throw new LinkProtocolException($"the device acknowledged {next} bytes after a chunk ending at {offset + count}");
+            }
+            offset = next;
+            progress?.Report(offset);
+        }
+    }
+
+    public async Task<(uint Crc, uint Bytes)> ChecksumAsync(CancellationToken cancellationToken)
+    {
+        var body = await link.RequestAsync(FrameType.Invoke, [(byte)Op.Checksum], cancellationToken);
+        return (BinaryPrimitives.ReadUInt32LittleEndian(body), BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(4)));
+    }
+
+    public async Task<WorkloadResult> WorkloadAsync(uint iterations, CancellationToken cancellationToken)
+    {
+        var request = new byte[5];
+        request[0] = (byte)Op.Workload;
+        BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(1), iterations);
+        var body = await link.RequestAsync(FrameType.Invoke, request, cancellationToken);
+        return new WorkloadResult(BinaryPrimitives.ReadUInt32LittleEndian(body), BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(4)),
+            BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(12)));
+    }
+
+    public Task FaultAsync(CancellationToken cancellationToken) =>
+        link.RequestAsync(FrameType.Invoke, [(byte)Op.Fault], cancellationToken);
+
+    public Task HangAsync(CancellationToken cancellationToken) =>
+        link.RequestAsync(FrameType.Invoke, [(byte)Op.Hang], cancellationToken);
+
+    public Task EmitGarbageAsync(ushort count, CancellationToken cancellationToken) =>
+        link.RequestAsync(FrameType.Invoke, [(byte)Op.Garbage, (byte)count, (byte)(count >> 8)], cancellationToken);
+
+    public async Task<DeviceStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        var body = await link.RequestAsync(FrameType.Stats, [], cancellationToken);
+        uint At(int i) => BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(4 * i));
+        return new DeviceStats(At(0), At(1), At(2), At(3));
+    }
+
+    /// <summary>The diag firmware's fixed workload, computed on the host to check the device's answer.</summary>
+    public static uint ExpectedWorkload(uint iterations)
+    {
+        uint x = 0x12345678, acc = 0;
+        for (uint i = 0; i < iterations; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            acc += x * (i | 1u);
+            acc = (acc << 3) | (acc >> 29);
+        }
+        return acc ^ x;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Harness.Measurement;
+
+namespace Harness.Reports;
+
+/// <summary>Machine-readable results: one JSON document per scenario, every figure with its unit in the name.</summary>
+public static class JsonReport
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static string Render(ScenarioResult result) => JsonSerializer.Serialize(new
+    {
+        scenario = result.Scenario.Name,
+        source = result.Scenario.SourceFile,
+        emulator = result.Scenario.Emulator,
+        passed = result.Passed,
+        boards = result.Boards.Select(b => new
+        {
+            board = b.Board,
+            emulator = b.Emulator,
+            outcome = b.Outcome,
+            summary = b.Summary,
+            detail = b.Detail,
+            figures = new
+            {
+                instructions = b.Figures.Instructions,
+                cycles = b.Figures.Cycles,
+                counter_source = b.Figures.CounterSource,
+                flash_bytes = b.Figures.FlashBytes,
+                static_ram_bytes = b.Figures.StaticRamBytes,
+                stack_high_water_bytes = b.Figures.StackHighWaterBytes,
+                ram_bytes = b.Figures.RamBytes,
+                wall_seconds = Math.Round(b.Figures.WallSeconds, 3),
+                build_seconds = Math.Round(b.Figures.BuildSeconds, 3),
+                build_from_cache = b.Figures.BuildFromCache,
+            },
+            checks = b.Checks,
+            clock_model = b.ClockModel,
+            firmware = b.Firmware,
+            emulator_command = b.CommandLine,
+            console = b.Console.Select(l => l.ToString()),
+        }),
+    }, Options);
+
+    public static async Task<string> WriteAsync(ScenarioResult result, string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{result.Scenario.Name}.json");
+        await File.WriteAllTextAsync(path, Render(result), cancellationToken);
+        return path;
+    }
+}

@@ -1,0 +1,65 @@
+using Harness.Emulation;
+
+namespace Harness.Runner;
+
+/// <summary>
+/// Keeps healthy emulator sessions warm between scenarios: a scenario whose firmware a warm session
+/// already runs gets that session, reset, instead of paying for a new emulator process.
+/// </summary>
+public sealed class SessionPool(bool keepWarm) : IAsyncDisposable
+{
+    private readonly Lock gate = new();
+    private readonly List<WarmSession> idle = [];
+
+    public int Started { get; private set; }
+    public int Reused { get; private set; }
+
+    public async Task<WarmSession> AcquireAsync(IEmulator emulator, EmulationRequest request, CancellationToken cancellationToken)
+    {
+        WarmSession? warm;
+        lock (gate)
+        {
+            warm = idle.FirstOrDefault(s => s.Session.EmulatorName == emulator.Name && !s.Session.Exited.IsCompleted && s.Session.CanRun(request.Firmware));
+            if (warm is not null)
+            {
+                idle.Remove(warm);
+                Reused++;
+            }
+        }
+        if (warm is not null)
+        {
+            return warm;
+        }
+        var session = await emulator.StartAsync(request, cancellationToken);
+        Started++;
+        return new WarmSession(session);
+    }
+
+    /// <summary>Returns a session after a scenario: kept if it is healthy and warm reuse is on, else stopped.</summary>
+    public async Task ReleaseAsync(WarmSession session, bool healthy)
+    {
+        if (keepWarm && healthy && !session.Session.Exited.IsCompleted)
+        {
+            lock (gate)
+            {
+                idle.Add(session);
+            }
+            return;
+        }
+        await session.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<WarmSession> sessions;
+        lock (gate)
+        {
+            sessions = idle.ToList();
+            idle.Clear();
+        }
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Harness.Tools;
+
+/// <summary>An external program the harness runs, how a user overrides where it is, and how to install it.</summary>
+public sealed record ExternalTool(string Name, string Executable, string? OverrideVariable, string VersionArgument, string InstallHint, string NeededFor)
+{
+    public static readonly ExternalTool Dotnet = new("dotnet", "dotnet", null, "--version",
+        "install the .NET 10 SDK", "building and running the harness");
+    public static readonly ExternalTool CMake = new("cmake", "cmake", "HARNESS_CMAKE", "--version",
+        "apt-get install cmake", "building firmware");
+    public static readonly ExternalTool ArmGcc = new("arm-none-eabi-gcc", "arm-none-eabi-gcc", "HARNESS_ARM_GCC", "--version",
+        "apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib", "building firmware");
+    public static readonly ExternalTool ArmAddr2Line = new("arm-none-eabi-addr2line", "arm-none-eabi-addr2line", "HARNESS_ARM_ADDR2LINE", "--version",
+        "apt-get install binutils-arm-none-eabi (comes with gcc-arm-none-eabi)", "resolving fault addresses to source lines");
+    public static readonly ExternalTool HostCc = new("cc (host C compiler)", "cc", "HARNESS_HOST_CC", "--version",
+        "apt-get install gcc", "building the harness's QEMU instruction-count plugin");
+    public static readonly ExternalTool Qemu = new("qemu-system-arm", "qemu-system-arm", "HARNESS_QEMU", "--version",
+        "apt-get install qemu-system-arm", "the qemu emulator backend");
+    public static readonly ExternalTool Renode = new("renode", "renode", "HARNESS_RENODE", "--version",
+        "install Renode (renode.io) and put 'renode' on PATH or set HARNESS_RENODE", "the renode emulator backend (not implemented yet)");
+
+    public static IReadOnlyList<ExternalTool> All => [Dotnet, CMake, ArmGcc, ArmAddr2Line, HostCc, Qemu, Renode];
+}
+
+public sealed class MissingToolException(ExternalTool tool, string detail)
+    : Exception($"{tool.Name} not found ({detail}); it is needed for {tool.NeededFor}. Install it: {tool.InstallHint}")
+{
+    public ExternalTool Tool { get; } = tool;
+}
