@@ -35,6 +35,20 @@ void counter_init(void)
     (void)counter_now();
 }
 
+void counter_restart(void)
+{
+#if HAS_DWT_CYCCNT
+    if (use_dwt) {
+        DWT_CYCCNT = 0;
+    }
+#endif
+    if (!use_dwt) {
+        board_timer_start();
+    }
+    last_raw = 0;
+    high_bits = 0;
+}
+
 static uint32_t raw_now(void)
 {
 #if HAS_DWT_CYCCNT

@@ -8,6 +8,10 @@
 #include <stdint.h>
 
 void counter_init(void);
+// Restarts the count from zero. A board timer ticks slower than the core, so where its tick falls
+// depends on everything since the last start; restarting it right before a measurement makes the
+// reading depend only on the measured code, and so repeat exactly.
+void counter_restart(void);
 uint64_t counter_now(void);
 const char *counter_source(void);
 

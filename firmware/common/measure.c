@@ -9,6 +9,7 @@ __attribute__((noinline, used)) void harness_measure_end(void) { __asm volatile(
 
 measurement_t measure(void (*work)(void *), void *arg)
 {
+    counter_restart();
     uint64_t start = counter_now();
     harness_measure_begin();
     work(arg);

@@ -7,10 +7,10 @@ namespace Harness.Runner;
 /// <summary>Turns a scenario's firmware choice into an ELF for a board: built from the harness's apps, or the user's own.</summary>
 public sealed class FirmwareResolver(FirmwareBuilder builder)
 {
-    public Task<FirmwareImage> ResolveAsync(FirmwareSpec spec, BoardDescription board, CancellationToken cancellationToken) => spec switch
+    public async Task<FirmwareImage> ResolveAsync(FirmwareSpec spec, BoardDescription board, CancellationToken cancellationToken) => spec switch
     {
-        BuiltInApp app => builder.BuildAsync(board, app.App, cancellationToken),
-        UserElf elf => Task.FromResult(FirmwareImage.Load(elf.PathFor(board.Id), board, $"user ELF {elf.PathFor(board.Id)}", speaksLink: false, elf.Measure)),
+        BuiltInApp app => await builder.BuildAsync(board, app.App, cancellationToken) with { SpeaksLink = app.SpeaksLink },
+        UserElf elf => FirmwareImage.Load(elf.PathFor(board.Id), board, $"user ELF {elf.PathFor(board.Id)}", speaksLink: false, elf.Measure),
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 

@@ -42,11 +42,34 @@ public sealed class YamlReader
             var message = (e.InnerException?.Message ?? e.Message).Trim();
             throw new YamlInputException([new YamlError(file, e.Start.Line, e.Start.Column, $"not valid YAML: {message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // Some broken structures make YamlDotNet fail without a position: point at the last token it could read.
+            var mark = LastReadableMark(text);
+            throw new YamlInputException([new YamlError(file, mark.Line, mark.Column, "not valid YAML: the structure breaks after this point (an unclosed '[', '{' or quote?)")]);
+        }
         if (stream.Documents.Count == 0)
         {
             throw new YamlInputException([new YamlError(file, 1, 1, "the file is empty")]);
         }
         return new YamlReader(file, stream.Documents[0].RootNode);
+    }
+
+    private static Mark LastReadableMark(string text)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var last = new Mark(0, 1, 1);
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                last = scanner.Current!.End;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+        }
+        return last;
     }
 
     public void Error(YamlNode node, string message) =>

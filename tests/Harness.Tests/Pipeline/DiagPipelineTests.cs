@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Harness.Measurement;
+
+namespace Harness.Tests.Pipeline;
+
+[NonParallelizable]
+public class DiagPipelineTests
+{
+    [TestCase("stm32f4")]
+    [TestCase("mps2-an386")]
+    [TestCase("microbit")]
+    public async Task UploadOf64KiBArrivesIntactOnEveryQemuBoard(string board)
+    {
+        var (result, _) = await PipelineFixture.RunAsync($$"""
+            name: crc-{{board}}
+            boards: [{{board}}]
+            firmware: diag
+            diag: { upload: 64KiB, seed: {{board.Length}} }
+            timeout: 120s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
+        var checksum = run.Checks.Single(c => c.Name == "upload checksum");
+        Assert.That(checksum.Passed, Is.True, $"{checksum.Expected} vs {checksum.Actual}");
+        Assert.That(checksum.Actual, Does.Contain("over 65536 B"));
+    }
+
+    [Test]
+    public async Task WorkloadCountsAreIdenticalAcrossTwoSeparateRuns()
+    {
+        const string yaml = """
+            name: repeat
+            boards: [stm32f4, mps2-an386, microbit]
+            firmware: diag
+            diag: { upload: 1KiB, workload: 20000 }
+            timeout: 60s
+            """;
+        var first = await PipelineFixture.RunAsync(yaml);
+        var second = await PipelineFixture.RunAsync(yaml);
+        foreach (var (a, b) in first.Result.Boards.Zip(second.Result.Boards))
+        {
+            Assert.That(a.Outcome, Is.EqualTo(Outcome.Passed), a.Summary);
+            Assert.That(a.Figures.Instructions, Is.GreaterThan(20000), "the emulator counted the workload");
+            Assert.That(b.Figures.Instructions, Is.EqualTo(a.Figures.Instructions), $"{a.Board} instructions");
+            Assert.That(b.Figures.Cycles, Is.EqualTo(a.Figures.Cycles), $"{a.Board} cycles");
+            Assert.That(a.Checks.Single(c => c.Name == "counter vs emulator").Passed, Is.True, $"{a.Board}: firmware counter agrees with the emulator");
+        }
+    }
+
+    [TestCase("stm32f4", "precise data bus error at 0xdead0000")]
+    [TestCase("microbit", "HardFault")]
+    public async Task OnPurposeFaultIsReportedWithFunctionAndLineRightAway(string board, string cause)
+    {
+        var clock = Stopwatch.StartNew();
+        var (result, _) = await PipelineFixture.RunAsync($$"""
+            name: fault-{{board}}
+            boards: [{{board}}]
+            firmware: diag
+            diag: { upload: 1KiB, then: fault }
+            timeout: 60s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(run.Summary, Does.Contain(cause).And.Match(@"at PC 0x[0-9a-f]{8} in on_invoke at .*apps/diag/main\.c:\d+"));
+        Assert.That(run.Figures.WallSeconds, Is.LessThan(10), "reported by the fault handler, not by the 60 s timeout");
+        Assert.That(clock.Elapsed.TotalSeconds, Is.LessThan(40));
+    }
+
+    [Test]
+    public async Task HangingFirmwareIsStoppedAtTheTimeoutWithItsLogAndLeavesNoEmulator()
+    {
+        var (result, work) = await PipelineFixture.RunAsync("""
+            name: hang
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 1KiB, then: hang }
+            timeout: 3s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(run.Summary, Does.StartWith("timed out after 3 s (wall clock)"));
+        Assert.That(run.Console.Select(l => l.Source), Does.Contain("boot"), "the UART log is in the result");
+        Assert.That(run.Detail, Does.Contain("app=diag"));
+        Assert.That(PipelineFixture.EmulatorsUsing(work), Is.Empty, "no qemu-system-arm left running");
+    }
+
+    [Test]
+    public async Task GarbageInBothDirectionsIsSkippedAndTheLinkRecovers()
+    {
+        var (result, _) = await PipelineFixture.RunAsync("""
+            name: garbage
+            boards: [microbit]
+            firmware: diag
+            diag: { upload: 2KiB, then: garbage }
+            timeout: 30s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
+        Assert.That(run.Console.Any(l => l.Source == "garbage"), Is.True, "the junk is shown in the log");
+        Assert.That(run.Checks.Single(c => c.Name == "resynchronised after junk").Passed, Is.True);
+    }
+
+    [Test]
+    public async Task ABudgetThatIsExceededFailsTheRunWithBothNumbers()
+    {
+        var (result, _) = await PipelineFixture.RunAsync("""
+            name: budget
+            boards: [mps2-an386]
+            firmware: diag
+            diag: { upload: 1KiB, workload: 10000 }
+            expect: { instructions: { max: 5k }, flash: { max: 1MiB } }
+            timeout: 30s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(run.Summary, Does.Match(@"instructions: expected ≤ 5000, got \d+(\.\d)?k"));
+        Assert.That(run.Checks.Single(c => c.Name == "flash").Passed, Is.True);
+    }
+
+    [Test]
+    public async Task WarmSessionIsResetAndReusedForTheNextScenario()
+    {
+        Harness.Tests.TestEnvironment.RequireQemuToolchain();
+        var scenario = TestEnvironment.Parser.ParseFile(TestEnvironment.NewScenarioFile("""
+            name: warm
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 4KiB, workload: 5000 }
+            timeout: 30s
+            """));
+        var work = Path.Combine(TestEnvironment.Paths.CacheDirectory, "runs", Guid.NewGuid().ToString("N"));
+        await using var runner = new Harness.Runner.ScenarioRunner(TestEnvironment.Paths, TestEnvironment.Boards, new Harness.Runner.RunOptions(work, KeepWarm: true));
+        var first = await runner.RunAsync(scenario, null, CancellationToken.None);
+        var second = await runner.RunAsync(scenario, null, CancellationToken.None);
+        Assert.That((first.Passed, second.Passed), Is.EqualTo((true, true)), second.Boards.Single().Summary);
+        Assert.That((runner.Sessions.Started, runner.Sessions.Reused), Is.EqualTo((1, 1)));
+        Assert.That(second.Boards.Single().Figures.Instructions, Is.EqualTo(first.Boards.Single().Figures.Instructions));
+        await runner.DisposeAsync();
+        Assert.That(PipelineFixture.EmulatorsUsing(work), Is.Empty);
+    }
+}
