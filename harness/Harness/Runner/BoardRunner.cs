@@ -49,7 +49,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         {
             run.Stage = $"the {emulator.Name} emulator to start";
             progress?.Report($"{scenario.Name} on {board.Id}: {emulator.Name}");
-            var workDirectory = Path.Combine(workRoot, $"{scenario.Name}-{board.Id}-{Guid.NewGuid():N}"[..Math.Min(96, scenario.Name.Length + board.Id.Length + 34)]);
+            var workDirectory = Path.Combine(workRoot, $"{scenario.Name}-{board.Id}-{Guid.NewGuid():N}");
             warm = await pool.AcquireAsync(emulator, new EmulationRequest(image, workDirectory), timeout.Token);
             run.Session = warm.Session;
             await warm.BeginScenarioAsync(timeout.Token);
