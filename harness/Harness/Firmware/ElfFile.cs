@@ -16,8 +16,13 @@ public sealed record ElfSymbol(string Name, uint Value, uint Size, bool IsFuncti
 /// <summary>A 32-bit little-endian ARM ELF: its sections (with load addresses) and symbols.</summary>
 public sealed class ElfFile
 {
-    private ElfFile(string path, uint entry, IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
+    private readonly byte[] data;
+    private readonly IReadOnlyList<uint> sectionOffsets;
+
+    private ElfFile(string path, byte[] data, uint entry, IReadOnlyList<ElfSection> sections, IReadOnlyList<uint> sectionOffsets, IReadOnlyList<ElfSymbol> symbols)
     {
+        this.data = data;
+        this.sectionOffsets = sectionOffsets;
         Path = path;
         Entry = entry;
         Sections = sections;
@@ -102,7 +107,7 @@ public sealed class ElfFile
                     }
                 }
             }
-            return new ElfFile(path, entry, sections, symbols);
+            return new ElfFile(path, data, entry, sections, headers.Skip(1).Select(h => h.Offset).ToList(), symbols);
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
@@ -113,16 +118,11 @@ public sealed class ElfFile
     /// <summary>Reads a 32-bit word from the file image of the section that holds <paramref name="address"/>.</summary>
     public uint? ReadWord(uint address)
     {
-        var data = File.ReadAllBytes(Path);
-        var span = data.AsSpan();
-        var shoff = U32(span, 32);
-        var shentsize = U16(span, 46);
-        foreach (var (section, index) in Sections.Select((s, i) => (s, i + 1)))
+        foreach (var (section, offset) in Sections.Zip(sectionOffsets))
         {
             if (section.OccupiesFile && section.Allocated && address >= section.Address && address + 4 <= section.Address + section.Size)
             {
-                var header = span.Slice((int)(shoff + index * shentsize), shentsize);
-                return U32(span, (int)(U32(header, 16) + (address - section.Address)));
+                return U32(data, (int)(offset + (address - section.Address)));
             }
         }
         return null;
