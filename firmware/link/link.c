@@ -118,3 +118,40 @@ void link_respond_error(const link_frame_t *request, uint8_t code, const char *m
 }
 
 void link_log(const char *text) { link_send(LINK_LOG, 0, text, strnlen(text, LINK_MAX_BODY)); }
+
+void link_upload_begin(const link_frame_t *request, link_upload_t *upload, uint32_t total)
+{
+    upload->expected = total;
+    upload->received = 0;
+    link_upload_ack(request, upload);
+}
+
+bool link_upload_chunk(const link_frame_t *request, link_upload_t *upload, const uint8_t **data, uint32_t *count)
+{
+    if (request->length < 5) {
+        link_respond_error(request, LINK_ERR_BAD_REQUEST, "UPLOAD_CHUNK takes slot u8 + offset u32 + data");
+        return false;
+    }
+    uint32_t offset = link_get_u32(request->body + 1);
+    uint32_t length = request->length - 5u;
+    if (offset == upload->received && upload->received + length <= upload->expected) {
+        *data = request->body + 5;
+        *count = length;
+        upload->received += length;
+        return true;
+    }
+    if (offset + length <= upload->received) {
+        // A repeat of a chunk already taken (its acknowledgement was lost): acknowledge it again.
+        *count = 0;
+        return true;
+    }
+    link_respond_error(request, LINK_ERR_OUT_OF_ORDER, "chunk offset does not follow the bytes received");
+    return false;
+}
+
+void link_upload_ack(const link_frame_t *request, const link_upload_t *upload)
+{
+    uint8_t ack[4];
+    link_put_u32(ack, upload->received);
+    link_respond(request, ack, sizeof ack);
+}

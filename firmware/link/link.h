@@ -50,6 +50,20 @@ void link_log(const char *text);
 // Frames dropped so far for a bad CRC, bad COBS or overlong data.
 uint32_t link_dropped_frames(void);
 
+// Receiving an upload (UPLOAD_BEGIN, then UPLOAD_CHUNKs in order): the app says where the bytes go.
+typedef struct {
+    uint32_t expected; // total bytes announced by UPLOAD_BEGIN
+    uint32_t received; // bytes taken so far
+} link_upload_t;
+
+// Starts an upload of `total` bytes and acknowledges the UPLOAD_BEGIN.
+void link_upload_begin(const link_frame_t *request, link_upload_t *upload, uint32_t total);
+// Checks an UPLOAD_CHUNK against the upload so far. Returns the bytes the app must take now
+// (count 0 for a repeat of a chunk already taken), or false after answering with an error. The
+// app takes them, then calls link_upload_ack.
+bool link_upload_chunk(const link_frame_t *request, link_upload_t *upload, const uint8_t **data, uint32_t *count);
+void link_upload_ack(const link_frame_t *request, const link_upload_t *upload);
+
 // Little-endian helpers for bodies.
 uint32_t link_get_u32(const uint8_t *p);
 void link_put_u32(uint8_t *p, uint32_t value);

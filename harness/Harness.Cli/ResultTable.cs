@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Measurement;
+using Harness.Reports;
 using Harness.Yaml;
 using Spectre.Console;
 
@@ -31,6 +32,11 @@ public static class ResultTable
                 f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
+        foreach (var board in result.Boards.Where(b => b.Model is not null))
+        {
+            var m = board.Model!;
+            AnsiConsole.MarkupLineInterpolated($"{board.Board}: {Path.GetFileName(m.Model)} on TFLM {m.TflmCommit[..Math.Min(12, m.TflmCommit.Length)]}, {m.Kernels} kernels, arena {Quantity.FormatBytes(m.ArenaUsedBytes)} used of {Quantity.FormatBytes(m.ArenaBytes)}");
+        }
         foreach (var board in result.Boards.Where(b => !b.Passed))
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{board.Board}[/]: {board.Summary}");
@@ -39,6 +45,24 @@ public static class ResultTable
                 AnsiConsole.WriteLine(Indent(detail));
             }
         }
+    }
+
+    /// <summary>When a run holds several model runs: them side by side, per board (int8 against float, kernels against kernels).</summary>
+    public static void PrintModelComparison(IReadOnlyList<ScenarioResult> results)
+    {
+        var runs = results.SelectMany(r => r.Boards.Where(b => b.Model is not null && b.Figures.Instructions is not null).Select(b => (r.Scenario.Name, Board: b))).ToList();
+        if (runs.Count < 2)
+        {
+            return;
+        }
+        var table = new Table().Title("[bold]models side by side[/]").AddColumns("board", "scenario", "kernels", "instructions", "× reference", "flash", "arena used");
+        foreach (var (name, board) in runs.OrderBy(r => r.Board.Board, StringComparer.Ordinal))
+        {
+            var m = board.Model!;
+            table.AddRow(Markup.Escape(board.Board), Markup.Escape(name), Markup.Escape(m.Kernels), Quantity.FormatCount(board.Figures.Instructions!.Value),
+                MarkdownReport.AgainstReference(board, runs.Select(r => r.Board)), Quantity.FormatBytes(board.Figures.FlashBytes), Quantity.FormatBytes(m.ArenaUsedBytes));
+        }
+        AnsiConsole.Write(table);
     }
 
     private static string Indent(string text) => string.Join(Environment.NewLine, text.Split('\n').Select(l => "    " + l.TrimEnd('\r')));

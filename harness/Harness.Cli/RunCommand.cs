@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Harness.Boards;
+using Harness.Emulation;
 using Harness.Firmware;
 using Harness.Measurement;
 using Harness.Reports;
@@ -21,17 +22,34 @@ public static class RunCommand
     public static Command Create()
     {
         var scenarios = new Argument<FileInfo[]>("scenarios") { Description = "Scenario YAML files", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the JSON, JUnit XML and console logs", DefaultValueFactory = _ => new DirectoryInfo("results") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the JSON, JUnit XML, Markdown summary and console logs", DefaultValueFactory = _ => new DirectoryInfo("results") };
         var emulator = new Option<string?>("--emulator") { Description = "Run on this emulator instead of the one each scenario names (qemu)" };
         var cold = new Option<bool>("--cold") { Description = "Start a fresh emulator for every scenario instead of resetting a warm one" };
-        var command = new Command("run", "Run scenarios and judge them") { scenarios, output, emulator, cold };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Board runs at once, each on its own emulator process (default 1)", DefaultValueFactory = _ => 1 };
+        var board = new Option<string[]>("--board") { Description = "Run only on these boards (of those each scenario names)", AllowMultipleArgumentsPerToken = true };
+        var debug = new Option<bool>("--debug") { Description = "Start the emulator's GDB server, print the command to attach, wait for the debugger (one scenario, one board)" };
+        var gdbPort = new Option<int>("--gdb-port") { Description = "Port of the GDB server with --debug", DefaultValueFactory = _ => 3333 };
+        var tflm = new Option<string?>("--tflm") { Description = "TensorFlow Lite Micro checkout for model scenarios (wins over HARNESS_TFLM and the settings file)" };
+        var command = new Command("run", "Run scenarios and judge them") { scenarios, output, emulator, cold, jobs, board, debug, gdbPort, tflm };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(scenarios)!, parse.GetValue(output)!, parse.GetValue(emulator), parse.GetValue(cold), cancellationToken));
+            parse.GetValue(scenarios)!, parse.GetValue(output)!, parse.GetValue(emulator), parse.GetValue(cold), parse.GetValue(jobs),
+            parse.GetValue(board) ?? [], parse.GetValue(debug) ? parse.GetValue(gdbPort) : null, parse.GetValue(tflm), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo output, string? emulator, bool cold, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo output, string? emulator, bool cold, int jobs,
+        string[] onlyBoards, int? gdbPort, string? tflm, CancellationToken cancellationToken)
     {
+        if (emulator is not null && !EmulatorRegistry.Names.Contains(emulator))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] unknown emulator '{emulator}'; known: {string.Join(", ", EmulatorRegistry.Names)}");
+            return ExitBadInput;
+        }
+        if (jobs < 1)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --jobs must be at least 1 (got {jobs})");
+            return ExitBadInput;
+        }
         var paths = HarnessPaths.Default();
         BoardCatalog catalog;
         try
@@ -61,34 +79,64 @@ public static class RunCommand
                 }
             }
         }
+        if (onlyBoards.Length > 0)
+        {
+            foreach (var unknown in onlyBoards.Where(b => !scenarios.Any(s => s.Boards.Contains(b))))
+            {
+                inputErrors = true;
+                AnsiConsole.MarkupLineInterpolated($"[red]error[/] --board {unknown}: no scenario given runs on it (boards named: {string.Join(", ", scenarios.SelectMany(s => s.Boards).Distinct())})");
+            }
+            scenarios = scenarios.Select(s => s with { Boards = s.Boards.Where(onlyBoards.Contains).ToList() }).Where(s => s.Boards.Count > 0).ToList();
+        }
+        var boardRuns = scenarios.Sum(s => s.Boards.Count);
+        if (gdbPort is not null && boardRuns != 1)
+        {
+            inputErrors = true;
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --debug needs exactly one board run, and these make {boardRuns}: give one scenario and pick its board with --board");
+        }
         if (inputErrors)
         {
-            AnsiConsole.MarkupLine("[red]Nothing was run: fix the scenario errors above.[/]");
+            AnsiConsole.MarkupLine("[red]Nothing was run: fix the errors above.[/]");
             return ExitBadInput;
         }
 
-        var results = new List<ScenarioResult>();
-        await using (var runner = new ScenarioRunner(paths, catalog, new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, emulator)))
+        IReadOnlyList<ScenarioResult> results;
+        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, emulator, jobs, gdbPort, tflm);
+        await using (var runner = new ScenarioRunner(paths, catalog, options))
         {
-            foreach (var scenario in scenarios)
+            var printing = new Lock();
+            void Done(ScenarioResult result)
             {
-                ScenarioResult result;
-                if (Console.IsOutputRedirected)
+                lock (printing)
                 {
-                    result = await runner.RunAsync(scenario, new Progress<string>(s => Console.Error.WriteLine($"… {s}")), cancellationToken);
+                    ResultTable.Print(result);
                 }
-                else
-                {
-                    result = await AnsiConsole.Status().StartAsync($"{scenario.Name}", async context =>
-                        await runner.RunAsync(scenario, new Progress<string>(s => context.Status(Markup.Escape(s))), cancellationToken));
-                }
-                results.Add(result);
-                ResultTable.Print(result);
+            }
+            if (Console.IsOutputRedirected || jobs > 1 || gdbPort is not null)
+            {
+                var lines = new Progress<string>(s => Console.Error.WriteLine($"… {s}"));
+                results = await runner.RunAllAsync(scenarios, lines, Done, cancellationToken);
+            }
+            else
+            {
+                // Tables are printed once the live status line is gone, so they are not torn by it.
+                results = await AnsiConsole.Status().StartAsync("starting", async context =>
+                    await runner.RunAllAsync(scenarios, new Progress<string>(s => context.Status(Markup.Escape(s))), null, cancellationToken));
+                results.ToList().ForEach(Done);
+            }
+            foreach (var result in results)
+            {
                 await WriteReportsAsync(result, output.FullName, cancellationToken);
             }
+            if (runner.Sessions.Started + runner.Sessions.Reused > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Emulator processes started: {runner.Sessions.Started}; warm reuses: {runner.Sessions.Reused}");
+            }
         }
+        ResultTable.PrintModelComparison(results);
         var junit = await JUnitReport.WriteAsync(results, Path.Combine(output.FullName, "junit.xml"), cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"Reports: {output.FullName} (JSON per scenario, {Path.GetFileName(junit)}, console logs)");
+        var markdown = await MarkdownReport.WriteAsync(results, Path.Combine(output.FullName, "summary.md"), cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"Reports: {output.FullName} (JSON per scenario, {Path.GetFileName(junit)}, {Path.GetFileName(markdown)}, console logs)");
         return results.All(r => r.Passed) ? ExitPassed : ExitFailed;
     }
 

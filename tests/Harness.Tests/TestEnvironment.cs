@@ -15,7 +15,8 @@ public static class TestEnvironment
         var cache = Environment.GetEnvironmentVariable("HARNESS_TEST_CACHE") is { Length: > 0 } configured
             ? configured
             : Path.Combine(HarnessPaths.DefaultCache(), "tests");
-        return shipped with { CacheDirectory = cache };
+        // TFLM libraries take minutes to build and depend only on TFLM's commit and the build configuration: shared.
+        return shipped with { CacheDirectory = cache, LibraryCacheDirectory = shipped.CacheDirectory };
     });
 
     public static HarnessPaths Paths => LazyPaths.Value;
@@ -32,6 +33,53 @@ public static class TestEnvironment
                 Assert.Fail($"{tool.Name} is missing: {tool.InstallHint}");
             }
         }
+    }
+
+    /// <summary>Skips (with the reason) when Renode is absent: it is in no package registry, the user installs it.</summary>
+    public static void RequireRenode()
+    {
+        RequireQemuToolchain();
+        if (ToolLocator.TryFind(ExternalTool.Renode, out var detail) is null)
+        {
+            Assert.Ignore($"Renode not found ({detail}); install Renode {Harness.Emulation.Renode.RenodeEmulator.Tested} and put 'renode' on PATH or set HARNESS_RENODE to run the Renode tests");
+        }
+    }
+
+    /// <summary>../shared beside the repository root (HARNESS_SHARED overrides): real TFLM models and test data.</summary>
+    public static string Shared(params string[] parts)
+    {
+        var root = Environment.GetEnvironmentVariable("HARNESS_SHARED") is { Length: > 0 } configured
+            ? configured
+            : Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared"));
+        var path = Path.Combine([root, .. parts]);
+        if (!Path.Exists(path))
+        {
+            Assert.Fail($"{path} is missing: the model tests read real TFLM models and inputs from ../shared beside the repository (or HARNESS_SHARED)");
+        }
+        return path;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Harness.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no Harness.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>The TFLM checkout (HARNESS_TFLM or the settings file); skips with the reason when there is none.</summary>
+    public static Harness.Tflm.TflmCheckout RequireTflm()
+    {
+        var root = Harness.Tflm.TflmCheckout.Locate(null, HarnessSettings.Load(), out var source);
+        if (root is null)
+        {
+            Assert.Ignore($"no TensorFlow Lite Micro checkout: {source}; the model tests need one (see README, 'Model scenarios')");
+        }
+        return Harness.Tflm.TflmCheckout.Open(root!, source);
     }
 
     public static string NewScenarioFile(string yaml)

@@ -22,11 +22,8 @@ enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_G
 // An address no supported board maps: reading it raises a bus fault (HardFault on ARMv6-M).
 #define UNMAPPED_ADDRESS 0xDEAD0000u
 
-static struct {
-    uint32_t crc;
-    uint32_t expected;
-    uint32_t received;
-} upload;
+static link_upload_t upload;
+static uint32_t upload_crc;
 
 static uint32_t regions_measured;
 
@@ -66,33 +63,18 @@ static void on_upload_begin(const link_frame_t *req)
         link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_BEGIN takes slot u8 + total u32");
         return;
     }
-    upload.crc = crc32_init();
-    upload.expected = link_get_u32(req->body + 1);
-    upload.received = 0;
-    uint8_t ack[4];
-    link_put_u32(ack, 0);
-    link_respond(req, ack, sizeof ack);
+    upload_crc = crc32_init();
+    link_upload_begin(req, &upload, link_get_u32(req->body + 1));
 }
 
 static void on_upload_chunk(const link_frame_t *req)
 {
-    if (req->length < 5) {
-        link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_CHUNK takes slot u8 + offset u32 + data");
-        return;
+    const uint8_t *data;
+    uint32_t count;
+    if (link_upload_chunk(req, &upload, &data, &count)) {
+        upload_crc = crc32_update(upload_crc, data, count);
+        link_upload_ack(req, &upload);
     }
-    uint32_t offset = link_get_u32(req->body + 1);
-    uint32_t count = req->length - 5u;
-    if (offset == upload.received && upload.received + count <= upload.expected) {
-        upload.crc = crc32_update(upload.crc, req->body + 5, count);
-        upload.received += count;
-    } else if (offset + count > upload.received || offset > upload.received) {
-        // Not a repeat of a chunk already folded in (those are acknowledged again, harmlessly).
-        link_respond_error(req, LINK_ERR_OUT_OF_ORDER, "chunk offset does not follow the bytes received");
-        return;
-    }
-    uint8_t ack[4];
-    link_put_u32(ack, upload.received);
-    link_respond(req, ack, sizeof ack);
 }
 
 static void emit_garbage(uint16_t count)
@@ -110,7 +92,7 @@ static void on_invoke(const link_frame_t *req)
     uint8_t op = req->length > 0 ? req->body[0] : 0;
     switch (op) {
     case OP_CHECKSUM:
-        link_put_u32(out, crc32_final(upload.crc));
+        link_put_u32(out, crc32_final(upload_crc));
         link_put_u32(out + 4, upload.received);
         link_respond(req, out, 8);
         return;

@@ -95,9 +95,20 @@ public sealed class BoardCatalog
             yaml.Count(yaml.Required(qemuNode, "counter_hz", "the fallback counter's rate in QEMU"), "counter_hz") ?? 0);
         var renodeNode = yaml.Mapping(yaml.Optional(emulators, "renode"), "Renode settings");
         yaml.RejectUnknownKeys(renodeNode, "platform", "overlay");
+        var overlayNode = yaml.Optional(renodeNode, "overlay");
+        var overlay = yaml.String(overlayNode, "a .repl path (relative to the folder that holds platforms/)");
+        if (overlay is not null)
+        {
+            // Written as "platforms/renode/<board>.repl", relative to the folder that holds platforms/.
+            overlay = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(yaml.File)))!, overlay));
+            if (!File.Exists(overlay))
+            {
+                yaml.Error(overlayNode!, $"the Renode overlay {overlay} does not exist");
+            }
+        }
         var renode = renodeNode is null ? null : new RenodeBoard(
             yaml.String(yaml.Required(renodeNode, "platform", "the Renode platform description"), "a .repl path") ?? "",
-            yaml.String(yaml.Optional(renodeNode, "overlay"), "a .repl file name"));
+            overlay);
         if (qemuNode is null && renodeNode is null && emulators is not null)
         {
             yaml.Error(emulators, "a board needs at least one of 'qemu' or 'renode'");

@@ -13,6 +13,8 @@ public sealed record ConsoleUart(string Kind, string Name, long Base, int Irq);
 public sealed record QemuBoard(string Machine, int SerialIndex, long CounterHz);
 
 /// <summary>How Renode builds the board: a platform description from Renode's tree plus the project's own overlay.</summary>
+/// <param name="Platform">A .repl path as Renode resolves it (relative to Renode's own folder, e.g. platforms/cpus/nrf52840.repl).</param>
+/// <param name="Overlay">The project's .repl additions (full path), loaded after the platform, e.g. a DWT where Renode lacks one.</param>
 public sealed record RenodeBoard(string Platform, string? Overlay);
 
 /// <summary>One board of the catalog (platforms/&lt;id&gt;.yaml).</summary>

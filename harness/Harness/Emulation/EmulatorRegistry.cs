@@ -1,4 +1,5 @@
 using Harness.Emulation.Qemu;
+using Harness.Emulation.Renode;
 using Harness.Tools;
 
 namespace Harness.Emulation;
@@ -11,7 +12,7 @@ public static class EmulatorRegistry
     public static IEmulator Create(string name, HarnessPaths paths) => name switch
     {
         "qemu" => new QemuEmulator(paths),
-        "renode" => throw new EmulatorException("the renode backend is not implemented yet; use --emulator qemu (boards: stm32f4, mps2-an386, microbit)"),
+        "renode" => new RenodeEmulator(),
         _ => throw new EmulatorException($"unknown emulator '{name}'; known: {string.Join(", ", Names)}"),
     };
 }

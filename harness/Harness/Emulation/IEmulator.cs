@@ -4,7 +4,7 @@ using Harness.Firmware;
 
 namespace Harness.Emulation;
 
-/// <summary>An emulator backend (QEMU now, Renode next): starts sessions that boot firmware on a board.</summary>
+/// <summary>An emulator backend (QEMU, Renode): starts sessions that boot firmware on a board.</summary>
 public interface IEmulator
 {
     string Name { get; }
@@ -26,6 +26,7 @@ public sealed record EmulationRequest(FirmwareImage Firmware, string WorkDirecto
 public interface IEmulatorSession : IAsyncDisposable
 {
     string EmulatorName { get; }
+    /// <summary>The firmware the board runs now (changes when a reset loads another).</summary>
     FirmwareImage Firmware { get; }
     string CommandLine { get; }
 
@@ -44,8 +45,8 @@ public interface IEmulatorSession : IAsyncDisposable
     /// <summary>Whether <see cref="ResetAsync"/> can switch this session to the given firmware.</summary>
     bool CanRun(FirmwareImage firmware);
 
-    /// <summary>Resets the board so the firmware boots again from its reset vector.</summary>
-    Task ResetAsync(CancellationToken cancellationToken);
+    /// <summary>Resets the board, loading <paramref name="firmware"/> (see <see cref="CanRun"/>), so it boots from its reset vector.</summary>
+    Task ResetAsync(FirmwareImage firmware, CancellationToken cancellationToken);
 }
 
 public abstract record EmulatorEvent;
@@ -56,7 +57,18 @@ public sealed record RegionMeasured(long Instructions) : EmulatorEvent;
 /// <summary>The CPU started executing a fault handler named by the vector table.</summary>
 public sealed record FaultHandlerEntered(uint HandlerAddress) : EmulatorEvent;
 
-public sealed record EmulatorExit(int ExitCode, string Diagnostics, bool Requested);
+/// <summary>The emulator itself reported an error that ends the run (e.g. Renode's "CPU abort").</summary>
+public sealed record EmulatorFailed(string Message) : EmulatorEvent;
+
+public sealed record EmulatorExit(int ExitCode, string Diagnostics, bool Requested)
+{
+    private static readonly Dictionary<int, string> Signals = new() { [2] = "SIGINT", [6] = "SIGABRT", [9] = "SIGKILL", [11] = "SIGSEGV", [15] = "SIGTERM" };
+
+    /// <summary>"exit code 1", or "killed by SIGKILL" for a process a signal ended (exit code 128 + signal).</summary>
+    public string Describe() => ExitCode > 128 && ExitCode < 160
+        ? $"killed by {Signals.GetValueOrDefault(ExitCode - 128, $"signal {ExitCode - 128}")}"
+        : $"exit code {ExitCode}";
+}
 
 /// <param name="InstructionsPerSecond">Virtual-time rate at which the emulator retires instructions.</param>
 /// <param name="CounterHz">Ticks per virtual second of the firmware's fallback counter in this emulator.</param>
@@ -70,4 +82,4 @@ public sealed record ClockModel(double InstructionsPerSecond, long CounterHz, st
     public double InstructionsPerTick(string counterSource) => counterSource == "dwt" ? 1 : InstructionsPerSecond / CounterHz;
 }
 
-public sealed class EmulatorException(string message) : Exception(message);
+public class EmulatorException(string message) : Exception(message);

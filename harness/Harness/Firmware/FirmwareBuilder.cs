@@ -8,6 +8,9 @@ using Harness.Tools;
 
 namespace Harness.Firmware;
 
+/// <summary>CMake definitions beyond the board's, and the files behind them (hashed into the cache key).</summary>
+public sealed record ExtraBuildInputs(IReadOnlyList<string> Definitions, IReadOnlyList<string> Files);
+
 /// <summary>
 /// Builds firmware/apps/&lt;app&gt; for a board with CMake into the cache, keyed by everything that
 /// goes into the ELF (board settings, every firmware source, compiler version), so an unchanged
@@ -23,7 +26,9 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
             ? Directory.GetDirectories(Path.Combine(paths.FirmwareDirectory, "apps")).Select(Path.GetFileName).OfType<string>().Order().ToList()
             : [];
 
-    public async Task<FirmwareImage> BuildAsync(BoardDescription board, string app, CancellationToken cancellationToken)
+    /// <param name="extra">More CMake definitions (e.g. the TFLM library and the generated model folder) and the files
+    /// whose contents they bring in, which join the cache key.</param>
+    public async Task<FirmwareImage> BuildAsync(BoardDescription board, string app, CancellationToken cancellationToken, ExtraBuildInputs? extra = null)
     {
         if (!Directory.Exists(Path.Combine(paths.FirmwareDirectory, "bsp", board.Bsp)))
         {
@@ -35,8 +40,8 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         }
         var cmake = ToolLocator.Find(ExternalTool.CMake);
         var gcc = ToolLocator.Find(ExternalTool.ArmGcc);
-        var definitions = Definitions(board, app, gcc);
-        var key = await CacheKeyAsync(definitions, gcc, cancellationToken);
+        var definitions = Definitions(board, app, gcc).Concat(extra?.Definitions ?? []).ToList();
+        var key = await CacheKeyAsync(definitions, gcc, extra?.Files ?? [], cancellationToken);
         var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}");
         var elf = Path.Combine(outputDirectory, "firmware.elf");
         if (File.Exists(elf))
@@ -78,11 +83,15 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         $"CONSOLE_IRQ={board.Console.Irq}",
     ];
 
-    private async Task<string> CacheKeyAsync(IReadOnlyList<string> definitions, string gcc, CancellationToken cancellationToken)
+    private async Task<string> CacheKeyAsync(IReadOnlyList<string> definitions, string gcc, IReadOnlyList<string> extraFiles, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', definitions)));
         hash.AppendData(Encoding.UTF8.GetBytes(await CompilerVersionAsync(gcc, cancellationToken)));
+        foreach (var file in extraFiles)
+        {
+            hash.AppendData(await File.ReadAllBytesAsync(file, cancellationToken));
+        }
         foreach (var file in Directory.GetFiles(paths.FirmwareDirectory, "*", SearchOption.AllDirectories)
                      .Select(f => Path.GetRelativePath(paths.FirmwareDirectory, f).Replace('\\', '/'))
                      .Order(StringComparer.Ordinal))

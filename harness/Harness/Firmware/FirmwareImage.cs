@@ -44,7 +44,8 @@ public sealed record FirmwareImage(
     MeasureMarkers? Markers,
     IReadOnlyList<uint> FaultHandlers,
     TimeSpan BuildTime,
-    bool FromCache)
+    bool FromCache,
+    long? ArenaBytes = null)
 {
     public static FirmwareImage Load(string elfPath, BoardDescription board, string description, bool speaksLink,
         MeasureSymbols? measure, TimeSpan buildTime = default, bool fromCache = false)

@@ -14,29 +14,8 @@ public sealed class DiagClient(LinkClient link)
         DeviceInfo.Parse(await link.RequestAsync(FrameType.Hello, [], cancellationToken));
 
     /// <summary>Sends the bytes in acknowledged chunks; the device folds each into its CRC as it arrives.</summary>
-    public async Task UploadAsync(ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        var begin = new byte[5];
-        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
-        await link.RequestAsync(FrameType.UploadBegin, begin, cancellationToken);
-        var chunkSize = Math.Min(maxBody, Frame.MaxBody) - 5;
-        var offset = 0;
-        while (offset < data.Length)
-        {
-            var count = Math.Min(chunkSize, data.Length - offset);
-            var body = new byte[5 + count];
-            BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)offset);
-            data.Span.Slice(offset, count).CopyTo(body.AsSpan(5));
-            var ack = await link.RequestAsync(FrameType.UploadChunk, body, cancellationToken);
-            var next = (int)BinaryPrimitives.ReadUInt32LittleEndian(ack);
-            if (next != offset + count)
-            {
-                throw new LinkProtocolException($"the device acknowledged {next} bytes after a chunk ending at {offset + count}");
-            }
-            offset = next;
-            progress?.Report(offset);
-        }
-    }
+    public Task UploadAsync(ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        link.UploadAsync(0, data, maxBody, progress, cancellationToken);
 
     public async Task<(uint Crc, uint Bytes)> ChecksumAsync(CancellationToken cancellationToken)
     {

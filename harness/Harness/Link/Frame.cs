@@ -10,6 +10,7 @@ public enum FrameType : byte
     UploadChunk = 0x03,
     Invoke = 0x04,
     Stats = 0x05,
+    Download = 0x06,
     Boot = 0x70,
     Log = 0x71,
     Fault = 0x72,

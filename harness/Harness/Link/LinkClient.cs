@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Threading.Channels;
 
@@ -108,6 +109,55 @@ public sealed class LinkClient : IAsyncDisposable
     }
 
     /// <summary>Writes raw bytes to the device, outside the protocol (to test that it resynchronises).</summary>
+    /// <summary>UPLOAD_BEGIN then acknowledged UPLOAD_CHUNKs into the device's upload slot (an app-defined target).</summary>
+    public async Task UploadAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var begin = new byte[5];
+        begin[0] = slot;
+        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
+        await RequestAsync(FrameType.UploadBegin, begin, cancellationToken);
+        var chunkSize = Math.Min(maxBody, Frame.MaxBody) - 5;
+        var offset = 0;
+        while (offset < data.Length)
+        {
+            var count = Math.Min(chunkSize, data.Length - offset);
+            var body = new byte[5 + count];
+            body[0] = slot;
+            BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)offset);
+            data.Span.Slice(offset, count).CopyTo(body.AsSpan(5));
+            var ack = await RequestAsync(FrameType.UploadChunk, body, cancellationToken);
+            var next = (int)BinaryPrimitives.ReadUInt32LittleEndian(ack);
+            if (next != offset + count)
+            {
+                throw new LinkProtocolException($"the device acknowledged {next} bytes after a chunk ending at {offset + count}");
+            }
+            offset = next;
+            progress?.Report(offset);
+        }
+    }
+
+    /// <summary>DOWNLOADs a device buffer (slot) of known length, a frame at a time.</summary>
+    public async Task<byte[]> DownloadAsync(byte slot, int length, int maxBody, CancellationToken cancellationToken)
+    {
+        var data = new byte[length];
+        var chunk = Math.Min(maxBody, Frame.MaxBody);
+        for (var offset = 0; offset < length; offset += chunk)
+        {
+            var count = Math.Min(chunk, length - offset);
+            var request = new byte[7];
+            request[0] = slot;
+            BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(1), (uint)offset);
+            BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(5), (ushort)count);
+            var body = await RequestAsync(FrameType.Download, request, cancellationToken);
+            if (body.Length != count)
+            {
+                throw new LinkProtocolException($"asked for {count} bytes of slot {slot} at {offset}, got {body.Length}");
+            }
+            body.CopyTo(data, offset);
+        }
+        return data;
+    }
+
     public async Task WriteRawAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         await requestLock.WaitAsync(cancellationToken);

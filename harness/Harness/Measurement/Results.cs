@@ -22,6 +22,30 @@ public sealed record Figures(
     public static readonly Figures Empty = new(null, null, null, 0, 0, null, null, 0, 0, false);
 }
 
+/// <summary>What a model run adds: which TFLM ran it, the arena, every output's values, cycles per operator, and how
+/// long the emulated Invoke() took in wall time.</summary>
+public sealed record ModelRun(
+    string Model,
+    string TflmCommit,
+    string Kernels,
+    long ArenaBytes,
+    long ArenaUsedBytes,
+    IReadOnlyList<OutputValues> Outputs,
+    IReadOnlyList<OperatorCycles> Operators,
+    double InvokeWallSeconds,
+    FeatureRun? Features = null);
+
+/// <summary>A preprocessor model run on the board to make an input's features: one invoke per window of audio.</summary>
+public sealed record FeatureRun(string Model, int Input, int Windows, long TotalInstructions, long MaxWindowInstructions, long FlashBytes, long ArenaUsedBytes, string Kernels)
+{
+    public long MeanWindowInstructions => Windows == 0 ? 0 : TotalInstructions / Windows;
+}
+
+/// <summary>An output tensor as stored (raw integers or floats) and as reals (dequantized).</summary>
+public sealed record OutputValues(int Index, string Tensor, IReadOnlyList<double> Raw, IReadOnlyList<double> Values);
+
+public sealed record OperatorCycles(int Index, string Operator, long Cycles);
+
 /// <summary>One judged expectation.</summary>
 public sealed record Check(string Name, bool Passed, string Expected, string Actual);
 
@@ -39,7 +63,8 @@ public sealed record BoardResult(
     string? Detail,
     string? CommandLine,
     string? Firmware,
-    string? ClockModel)
+    string? ClockModel,
+    ModelRun? Model = null)
 {
     public bool Passed => Outcome == Outcome.Passed;
 }

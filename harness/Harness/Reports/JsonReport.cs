@@ -13,6 +13,7 @@ public static class JsonReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static string Render(ScenarioResult result) => JsonSerializer.Serialize(new
@@ -42,6 +43,29 @@ public static class JsonReport
                 build_from_cache = b.Figures.BuildFromCache,
             },
             checks = b.Checks,
+            model = b.Model is not { } m ? null : new
+            {
+                file = m.Model,
+                tflm_commit = m.TflmCommit,
+                kernels = m.Kernels,
+                arena_bytes = m.ArenaBytes,
+                arena_used_bytes = m.ArenaUsedBytes,
+                invoke_wall_seconds = Math.Round(m.InvokeWallSeconds, 3),
+                outputs = m.Outputs.Select(o => new { index = o.Index, tensor = o.Tensor, raw = o.Raw, values = o.Values }),
+                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, cycles = o.Cycles }),
+                features_on_board = m.Features is not { } f ? null : new
+                {
+                    preprocessor = f.Model,
+                    input = f.Input,
+                    windows = f.Windows,
+                    kernels = f.Kernels,
+                    instructions_total = f.TotalInstructions,
+                    instructions_per_window_mean = f.MeanWindowInstructions,
+                    instructions_per_window_max = f.MaxWindowInstructions,
+                    flash_bytes = f.FlashBytes,
+                    arena_used_bytes = f.ArenaUsedBytes,
+                },
+            },
             clock_model = b.ClockModel,
             firmware = b.Firmware,
             emulator_command = b.CommandLine,

@@ -5,6 +5,8 @@ using Harness.Emulation;
 using Harness.Firmware;
 using Harness.Link;
 using Harness.Measurement;
+using Harness.Models;
+using Harness.Tflm;
 using Harness.Scenarios;
 using Harness.Tools;
 
@@ -15,10 +17,13 @@ namespace Harness.Runner;
 /// a run can end (pass, failed check, fault, hang, emulator crash, bad input) becomes a result
 /// with the reason and the console transcript; nothing waits past the scenario's timeout.
 /// </summary>
-public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEmulator emulator, string workRoot)
+/// <param name="gdbPort">When set, the emulator waits for a debugger on this port and the scenario's timeout is off.</param>
+/// <param name="host">A model scenario's input tensors and host-native golden outputs (computed once per scenario).</param>
+public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEmulator emulator, string workRoot, int? gdbPort, HostComputations host)
 {
     private static readonly TimeSpan RegionWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FaultReportWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(1);
 
     public async Task<BoardResult> RunAsync(Scenario scenario, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -29,9 +34,9 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         FirmwareImage image;
         try
         {
-            image = await firmware.ResolveAsync(scenario.Firmware, board, cancellationToken);
+            image = await firmware.ResolveAsync(scenario.Firmware, board, progress, cancellationToken);
         }
-        catch (Exception e) when (e is FirmwareException or MissingToolException)
+        catch (Exception e) when (e is FirmwareException or MissingToolException or TflmException or ModelException)
         {
             return run.Result(Outcome.Error, $"firmware: {e.Message}", wall, null);
         }
@@ -40,23 +45,53 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         {
             return run.Result(Outcome.Failed, $"does not fit: {problem}", wall, null);
         }
+        IReadOnlyList<byte[]> inputs = [];
+        if (scenario.Model is not null)
+        {
+            try
+            {
+                inputs = await host.InputsAsync(scenario, progress, cancellationToken);
+            }
+            catch (Exception e) when (e is FirmwareException or MissingToolException or TflmException or ModelException or EmulatorException)
+            {
+                return run.Result(Outcome.Error, $"input tensors: {e.Message}", wall, null);
+            }
+        }
+        var boardFeatures = new List<(int Input, byte[] Rows, FeatureRun Run)>();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(scenario.Timeout);
+        if (gdbPort is null)
+        {
+            timeout.CancelAfter(scenario.Timeout);
+        }
         WarmSession? warm = null;
         var healthy = false;
         try
         {
+            foreach (var (source, index) in (scenario.Model?.Inputs ?? []).Select((source, index) => (source, index)))
+            {
+                if (source is AudioFeatures { OnBoard: true } features)
+                {
+                    var (rows, featureRun) = await RunFeaturesOnBoardAsync(run, features, index, scenario.Model!.Model.Inputs[index], progress, timeout.Token);
+                    boardFeatures.Add((index, rows, featureRun));
+                }
+            }
             run.Stage = $"the {emulator.Name} emulator to start";
             progress?.Report($"{scenario.Name} on {board.Id}: {emulator.Name}");
             var workDirectory = Path.Combine(workRoot, $"{scenario.Name}-{board.Id}-{Guid.NewGuid():N}");
-            warm = await pool.AcquireAsync(emulator, new EmulationRequest(image, workDirectory), timeout.Token);
+            warm = await pool.AcquireAsync(emulator, new EmulationRequest(image, workDirectory, gdbPort), timeout.Token);
+            if (gdbPort is { } port)
+            {
+                progress?.Report(GdbAttach.Instructions(image, port, emulator.Name));
+            }
             run.Session = warm.Session;
-            await warm.BeginScenarioAsync(timeout.Token);
+            await warm.BeginScenarioAsync(image, timeout.Token);
             await using var link = new LinkClient(warm.Session.Console, transcript);
             var guard = new Guard(run, warm, link);
             var result = image.SpeaksLink
-                ? await RunDiagAsync(run, guard, warm, link, progress, timeout.Token)
+                ? scenario.Model is not null
+                    ? await RunModelAsync(run, guard, warm, link, inputs, boardFeatures, progress, host, timeout.Token)
+                    : await RunDiagAsync(run, guard, warm, link, progress, timeout.Token)
                 : await RunConsoleAsync(run, guard, warm, timeout.Token);
             healthy = result.Outcome == Outcome.Passed;
             return result with { Figures = result.Figures with { WallSeconds = wall.Elapsed.TotalSeconds } };
@@ -76,13 +111,28 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             var handler = await Symbolizer.DescribeAsync(image.ElfPath, e.HandlerAddress, cancellationToken);
             return run.Result(Outcome.Failed, $"the CPU entered its fault handler ({handler}) while waiting for {run.Stage}", wall, transcript.Tail());
         }
+        catch (EmulatorFailedException e)
+        {
+            return run.Result(Outcome.Failed, $"the {emulator.Name} emulator reported an error while waiting for {run.Stage}: {e.Message}", wall, transcript.Tail());
+        }
         catch (EmulatorExitedException e)
         {
-            return run.Result(Outcome.Error, $"the emulator stopped unexpectedly (exit code {e.Exit.ExitCode}) while waiting for {run.Stage}", wall,
+            return run.Result(Outcome.Error, $"the {emulator.Name} process ended unexpectedly ({e.Exit.Describe()}) while waiting for {run.Stage}", wall,
                 $"{e.Exit.Diagnostics}{Environment.NewLine}{transcript.Tail()}".Trim());
+        }
+        catch (Exception e) when (e is FirmwareException or TflmException or ModelException)
+        {
+            return run.Result(Outcome.Error, $"{e.Message} (while waiting for {run.Stage})", wall, transcript.Tail());
         }
         catch (Exception e) when (e is EmulatorException or LinkException or MissingToolException or IOException)
         {
+            // A dying emulator closes the console first: when the process is gone too, that is the cause to report.
+            if (run.Session is { } session && await Task.WhenAny(session.Exited, Task.Delay(ExitGrace, CancellationToken.None)) == session.Exited
+                && await session.Exited is { Requested: false } exit)
+            {
+                return run.Result(Outcome.Error, $"the {emulator.Name} process ended unexpectedly ({exit.Describe()}) while waiting for {run.Stage}", wall,
+                    $"{exit.Diagnostics}{Environment.NewLine}{transcript.Tail()}".Trim());
+            }
             return run.Result(Outcome.Error, $"{e.Message} (while waiting for {run.Stage})", wall, transcript.Tail());
         }
         finally
@@ -152,6 +202,161 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             stats.StackHighWater, image.Memory.StaticRamBytes + stats.StackHighWater, 0, image.BuildTime.TotalSeconds, image.FromCache);
         checks.AddRange(Judge.Budgets(run.Scenario.Budgets, figures));
         return run.Judged(checks, figures);
+    }
+
+    private static async Task<BoardResult> RunModelAsync(RunState run, Guard guard, WarmSession warm, LinkClient link, IReadOnlyList<byte[]> hostInputs,
+        IReadOnlyList<(int Input, byte[] Rows, FeatureRun Run)> boardFeatures, IProgress<string>? progress, HostComputations host, CancellationToken cancellationToken)
+    {
+        var plan = run.Scenario.Model!;
+        var inputs = hostInputs.ToArray();
+        var featureChecks = new List<Check>();
+        foreach (var (input, rows, featureRun) in boardFeatures)
+        {
+            var tensor = plan.Model.Inputs[input];
+            featureChecks.Add(Judge.AgainstGolden(input, TensorData.DecodeRaw(tensor, hostInputs[input]), TensorData.DecodeRaw(tensor, rows),
+                bitExact: featureRun.Kernels == "reference", featureRun.Kernels, $"input {input} features (board) vs host"));
+            inputs[input] = rows;
+        }
+        var image = run.Image!;
+        var boot = await guard.Await("the runner's boot frame", link.WaitForBootAsync(cancellationToken));
+        if (boot["status"] != "ok")
+        {
+            return run.Judged([new Check("model set-up", false, "TFLM allocates the model's tensors", $"{boot["status"]}: {TflmSays(run)}")],
+                FiguresOf(image, null, null, null, null));
+        }
+        var client = new ModelClient(link, boot.MaxBody);
+        async Task<IReadOnlyList<DeviceTensor?>> DescribeAsync(bool output, int count)
+        {
+            // One past the model's count too: the board must have no more tensors than the .tflite.
+            var tensors = new List<DeviceTensor?>();
+            for (var i = 0; i <= count; i++)
+            {
+                var tensor = await guard.Await($"the description of {(output ? "output" : "input")} {i}", client.DescribeAsync(output, i, cancellationToken));
+                if (tensor is not null || i < count)
+                {
+                    tensors.Add(tensor);
+                }
+            }
+            return tensors;
+        }
+        var described = Judge.TensorsAsDescribed(plan.Model.Inputs, plan.Model.Outputs,
+            await DescribeAsync(false, plan.Model.Inputs.Count), await DescribeAsync(true, plan.Model.Outputs.Count));
+        if (!described.Passed)
+        {
+            return run.Judged([described], FiguresOf(image, null, null, null, null));
+        }
+        foreach (var (tensor, index) in plan.Model.Inputs.Select((t, i) => (t, i)))
+        {
+            progress?.Report($"{run.Scenario.Name} on {run.Board.Id}: input {index} ({tensor.Bytes} B)");
+            await guard.Await($"the upload of input {index}", client.SetInputAsync(index, inputs[index], cancellationToken));
+        }
+        progress?.Report($"{run.Scenario.Name} on {run.Board.Id}: invoke");
+        var invokeClock = Stopwatch.StartNew();
+        var invoke = await guard.Await("the inference (Invoke)", client.InvokeAsync(cancellationToken));
+        var invokeWall = invokeClock.Elapsed.TotalSeconds;
+        var checks = new List<Check>(featureChecks) { described, new("invoke", invoke.Ok, "Invoke() returns kTfLiteOk", invoke.Ok ? "kTfLiteOk" : $"an error: {TflmSays(run)}") };
+        run.Stage = "the emulator's instruction count";
+        var instructions = await warm.NextRegionAsync(RegionWait, cancellationToken);
+        var counterSource = boot["counter"];
+        var clock = warm.Session.Clock;
+        var cycles = clock.CyclesFrom(invoke.CounterTicks, counterSource);
+        checks.Add(instructions is null
+            ? new Check("instruction count", false, "a count from the emulator", "none arrived")
+            : Judge.CounterAgreesWithEmulator(instructions.Value, cycles, clock, counterSource));
+
+        var outputs = new List<OutputValues>();
+        foreach (var (tensor, index) in plan.Model.Outputs.Select((t, i) => (t, i)))
+        {
+            var bytes = await guard.Await($"output {index}", client.GetOutputAsync(index, tensor.Bytes, cancellationToken));
+            outputs.Add(new OutputValues(index, tensor.ToString(), TensorData.DecodeRaw(tensor, bytes), TensorData.Decode(tensor, bytes)));
+        }
+        checks.AddRange(plan.Outputs.SelectMany(expectation => Judge.Output(expectation, outputs[expectation.Index])));
+        if (plan.GoldenHost)
+        {
+            progress?.Report($"{run.Scenario.Name} on {run.Board.Id}: host golden run");
+            run.Stage = "the host golden run";
+            var expected = await host.GoldenAsync(run.Scenario, progress, cancellationToken);
+            var kernels = boot["kernels"];
+            checks.AddRange(plan.Model.Outputs.Select((tensor, i) => Judge.AgainstGolden(i, TensorData.DecodeRaw(tensor, expected[i]), outputs[i].Raw, bitExact: kernels == "reference", kernels)));
+        }
+        var profile = await guard.Await("the per-operator profile", client.ProfileAsync(invoke.ProfileEvents, cancellationToken));
+        var stats = await guard.Await("the runner's statistics", client.StatsAsync(cancellationToken));
+        var figures = FiguresOf(image, instructions, cycles, counterSource, stats.StackHighWater);
+        checks.AddRange(Judge.Budgets(run.Scenario.Budgets, figures));
+        var model = new ModelRun(plan.Model.Path, boot["tflm"], boot["kernels"], stats.ArenaSize, stats.ArenaUsed, outputs,
+            profile.Select((p, i) => new OperatorCycles(i, p.Tag, clock.CyclesFrom(p.Ticks, counterSource))).ToList(), invokeWall,
+            boardFeatures.Select(f => f.Run).FirstOrDefault());
+        return run.Judged(checks, figures) with { Model = model };
+    }
+
+    /// <summary>
+    /// 'features: { on: board }': the preprocessor's own runner on this board, one invoke per window of
+    /// audio in one interpreter (state carried over), before the model's firmware runs. Its own emulator
+    /// session, so the model's run starts from a fresh boot.
+    /// </summary>
+    private async Task<(byte[] Rows, FeatureRun Run)> RunFeaturesOnBoardAsync(RunState run, AudioFeatures features, int input, TensorInfo target,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var layout = features.Layout(target);
+        var kernels = ((ModelFirmware)run.Scenario.Firmware).Kernels;
+        run.Stage = $"the preprocessor firmware ({Path.GetFileName(features.Preprocessor.Path)})";
+        var image = await firmware.ResolveAsync(new ModelFirmware(features.Preprocessor.Path, kernels, null), run.Board, progress, cancellationToken);
+        if (FirmwareResolver.DoesNotFit(image) is { } problem)
+        {
+            throw new FirmwareException($"the preprocessor {Path.GetFileName(features.Preprocessor.Path)} does not fit: {problem}");
+        }
+        var workDirectory = Path.Combine(workRoot, $"{run.Scenario.Name}-{run.Board.Id}-features-{Guid.NewGuid():N}");
+        var warm = await pool.AcquireAsync(emulator, new EmulationRequest(image, workDirectory), cancellationToken);
+        var healthy = false;
+        try
+        {
+            run.Session = warm.Session;
+            var previousImage = run.Image;
+            run.Image = image;
+            await warm.BeginScenarioAsync(image, cancellationToken);
+            await using var link = new LinkClient(warm.Session.Console, run.Transcript);
+            var guard = new Guard(run, warm, link);
+            var boot = await guard.Await("the preprocessor runner's boot frame", link.WaitForBootAsync(cancellationToken));
+            if (boot["status"] != "ok")
+            {
+                throw new FirmwareException($"TFLM could not set up the preprocessor {Path.GetFileName(features.Preprocessor.Path)} on {run.Board.Id} ({boot["status"]}): {TflmSays(run)}");
+            }
+            var client = new ModelClient(link, boot.MaxBody);
+            var rows = new byte[layout.Frames * layout.RowBytes];
+            long total = 0, max = 0;
+            progress?.Report($"{run.Scenario.Name} on {run.Board.Id}: features of {Path.GetFileName(features.AudioPath)} ({layout.Frames} windows) on the board");
+            for (var frame = 0; frame < layout.Frames; frame++)
+            {
+                await guard.Await($"the upload of audio window {frame}", client.SetInputAsync(0, layout.WindowBytes(frame), cancellationToken));
+                var invoke = await guard.Await($"the preprocessor's Invoke() on window {frame}", client.InvokeAsync(cancellationToken));
+                if (!invoke.Ok)
+                {
+                    throw new FirmwareException($"the preprocessor's Invoke() failed on window {frame}: {TflmSays(run)}");
+                }
+                var instructions = await warm.NextRegionAsync(RegionWait, cancellationToken) ?? 0;
+                (total, max) = (total + instructions, Math.Max(max, instructions));
+                (await guard.Await($"the features of window {frame}", client.GetOutputAsync(0, layout.RowBytes, cancellationToken))).CopyTo(rows, frame * layout.RowBytes);
+            }
+            var stats = await guard.Await("the preprocessor runner's statistics", client.StatsAsync(cancellationToken));
+            healthy = true;
+            run.Image = previousImage;
+            return (rows, new FeatureRun(features.Preprocessor.Path, input, layout.Frames, total, max, image.Memory.FlashBytes, stats.ArenaUsed, boot["kernels"]));
+        }
+        finally
+        {
+            await pool.ReleaseAsync(warm, healthy);
+        }
+    }
+
+    private static Figures FiguresOf(FirmwareImage image, long? instructions, long? cycles, string? counterSource, long? stackHighWater) =>
+        new(instructions, cycles, counterSource, image.Memory.FlashBytes, image.Memory.StaticRamBytes, stackHighWater,
+            stackHighWater is { } stack ? image.Memory.StaticRamBytes + stack : null, 0, image.BuildTime.TotalSeconds, image.FromCache);
+
+    /// <summary>TFLM's own last words (its MicroPrintf lines arrive as LOG frames).</summary>
+    private static string TflmSays(RunState run)
+    {
+        var lines = run.Transcript.Lines.Where(l => l.Source == "log").Select(l => l.Text).TakeLast(5).ToList();
+        return lines.Count > 0 ? string.Join(" | ", lines) : "TFLM printed nothing";
     }
 
     private static async Task<BoardResult> RunConsoleAsync(RunState run, Guard guard, WarmSession warm, CancellationToken cancellationToken)
@@ -239,7 +444,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         public async Task<T> Await<T>(string stage, Task<T> step)
         {
             run.Stage = stage;
-            var finished = await Task.WhenAny(step, warm.FaultEntered, warm.Session.Exited);
+            var finished = await Task.WhenAny(step, warm.FaultEntered, warm.Session.Exited, warm.EmulatorFailed);
             if (finished == warm.FaultEntered && !step.IsCompleted)
             {
                 // The firmware's own fault report carries the registers: give it a moment to arrive.
@@ -249,6 +454,10 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
                     throw new DeviceFaultException(await link.Fault);
                 }
                 throw new FaultWithoutReportException(await warm.FaultEntered);
+            }
+            if (finished == warm.EmulatorFailed && !step.IsCompleted)
+            {
+                throw new EmulatorFailedException(await warm.EmulatorFailed);
             }
             if (finished == warm.Session.Exited && !step.IsCompleted)
             {
@@ -264,6 +473,8 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
     {
         public uint HandlerAddress { get; } = handler;
     }
+
+    private sealed class EmulatorFailedException(string message) : Exception(message);
 
     private sealed class EmulatorExitedException(EmulatorExit exit) : Exception($"emulator exited with {exit.ExitCode}")
     {

@@ -1,18 +1,61 @@
 using Harness.Boards;
 using Harness.Firmware;
+using Harness.Models;
 using Harness.Scenarios;
+using Harness.Tflm;
+using Harness.Yaml;
 
 namespace Harness.Runner;
 
-/// <summary>Turns a scenario's firmware choice into an ELF for a board: built from the harness's apps, or the user's own.</summary>
-public sealed class FirmwareResolver(FirmwareBuilder builder)
+/// <summary>Turns a scenario's firmware choice into an ELF for a board: built from the harness's apps, a model's runner, or the user's own.</summary>
+/// <param name="tflm">Opens the TFLM checkout the first time a model scenario needs it.</param>
+/// <param name="host">Measures a model's arena on the host when the scenario leaves it to the harness.</param>
+public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder runner, Func<TflmCheckout> tflm, HostComputations host)
 {
-    public async Task<FirmwareImage> ResolveAsync(FirmwareSpec spec, BoardDescription board, CancellationToken cancellationToken) => spec switch
+    /// <summary>The host runner's arena: ample for microcontroller models (the report gives the bytes used).</summary>
+    public const long AutoArenaLimit = 1024 * 1024;
+
+    /// <summary>An automatic arena is the host's measurement rounded up to this.</summary>
+    public const long ArenaGranule = 1024;
+
+    /// <summary>The TFLM checkout model scenarios use.</summary>
+    public TflmCheckout Tflm => tflm();
+
+    public async Task<FirmwareImage> ResolveAsync(FirmwareSpec spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken) => spec switch
     {
+        ModelFirmware model => await BuildRunnerAsync(model, board, progress, cancellationToken),
+        BuiltInApp { PrebuiltElf: { } elf } app => FirmwareImage.Load(elf.Replace("{board}", board.Id), board, $"prebuilt {app.App} {elf}", app.SpeaksLink, MeasureSymbols.Harness),
         BuiltInApp app => await builder.BuildAsync(board, app.App, cancellationToken) with { SpeaksLink = app.SpeaksLink },
         UserElf elf => FirmwareImage.Load(elf.PathFor(board.Id), board, $"user ELF {elf.PathFor(board.Id)}", speaksLink: false, elf.Measure),
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
+
+    private async Task<FirmwareImage> BuildRunnerAsync(ModelFirmware spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var model = TfliteModel.Read(spec.ModelPath);
+        if (model.FileBytes > board.Flash.Size)
+        {
+            throw new FirmwareException($"the model alone is {model.FileBytes} B and {board.Id} has {board.Flash.Size} B of flash");
+        }
+        var arena = spec.ArenaBytes ?? await AutomaticArenaAsync(spec, board, progress, cancellationToken);
+        return (await runner.BuildAsync(board, model, tflm(), spec.Kernels, arena, progress, cancellationToken)).Image;
+    }
+
+    /// <summary>
+    /// 'arena: auto': what TFLM uses for this model, measured on the host, rounded up. A board whose RAM
+    /// cannot hold that arena and the stack is refused here, before anything is built or booted.
+    /// </summary>
+    private async Task<long> AutomaticArenaAsync(ModelFirmware spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var used = await host.ArenaUsedAsync(spec.ModelPath, progress, cancellationToken);
+        var arena = (used + ArenaGranule - 1) / ArenaGranule * ArenaGranule;
+        if (arena + board.StackSize > board.Ram.Size)
+        {
+            throw new FirmwareException($"{Path.GetFileName(spec.ModelPath)} needs a {Quantity.FormatBytes(arena)} tensor arena ({used} B used on the host, rounded up) + " +
+                                        $"{Quantity.FormatBytes(board.StackSize)} of stack, before any other static data; {board.Id} has {Quantity.FormatBytes(board.Ram.Size)} of RAM");
+        }
+        return arena;
+    }
 
     /// <summary>Whether the image fits the board's memories; the reason when it does not, before anything boots.</summary>
     public static string? DoesNotFit(FirmwareImage image)
@@ -25,7 +68,8 @@ public sealed class FirmwareResolver(FirmwareBuilder builder)
         }
         if (memory.StaticRamBytes + memory.StackReservedBytes > board.Ram.Size)
         {
-            return $"the firmware needs {memory.StaticRamBytes} B of static RAM + {memory.StackReservedBytes} B of stack; {board.Id} has {board.Ram.Size} B";
+            var arena = image.ArenaBytes is { } a ? $" ({a} B of it the tensor arena)" : "";
+            return $"the firmware needs {memory.StaticRamBytes} B of static RAM{arena} + {memory.StackReservedBytes} B of stack; {board.Id} has {board.Ram.Size} B";
         }
         return null;
     }

@@ -2,40 +2,111 @@ using Harness.Boards;
 using Harness.Emulation;
 using Harness.Firmware;
 using Harness.Measurement;
+using Harness.Models;
 using Harness.Scenarios;
+using Harness.Tflm;
 using Harness.Tools;
 
 namespace Harness.Runner;
 
-/// <param name="KeepWarm">Reuse an emulator session (reset it) for the next scenario with the same firmware.</param>
+/// <param name="KeepWarm">Reuse an emulator session (reset it) for the next scenario it can run.</param>
 /// <param name="EmulatorOverride">Run every scenario on this emulator instead of the one it names.</param>
-public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, string? EmulatorOverride = null);
+/// <param name="Jobs">How many board runs go at once, each on its own emulator process.</param>
+/// <param name="GdbPort">Start the emulator's GDB server on this port and wait for a debugger (one board run only).</param>
+/// <param name="TflmRoot">The TFLM checkout given on the command line (else HARNESS_TFLM, else the settings file).</param>
+public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, string? EmulatorOverride = null, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null);
 
-/// <summary>Runs scenarios board by board and collects judged results. Owns the warm emulator sessions.</summary>
-public sealed class ScenarioRunner(HarnessPaths paths, BoardCatalog boards, RunOptions options) : IAsyncDisposable
+/// <summary>
+/// Runs scenarios on their boards and collects judged results. Every (scenario, board) pair is one
+/// job; up to <see cref="RunOptions.Jobs"/> run at once, sharing the warm emulator sessions.
+/// </summary>
+public sealed class ScenarioRunner : IAsyncDisposable
 {
-    private readonly FirmwareResolver firmware = new(new FirmwareBuilder(paths));
-    private readonly SessionPool pool = new(options.KeepWarm);
+    private readonly HarnessPaths paths;
+    private readonly BoardCatalog boards;
+    private readonly RunOptions options;
+    private readonly FirmwareResolver firmware;
+    private readonly HostComputations host;
+    private readonly SessionPool pool;
+
+    public ScenarioRunner(HarnessPaths paths, BoardCatalog boards, RunOptions options)
+    {
+        var tflm = OpenTflm(options);
+        this.paths = paths;
+        this.boards = boards;
+        this.options = options;
+        pool = new SessionPool(options.KeepWarm && options.GdbPort is null, Math.Max(2, 2 * options.Jobs));
+        host = new HostComputations(paths, tflm);
+        var builder = new FirmwareBuilder(paths);
+        firmware = new FirmwareResolver(builder, new TflmRunnerBuilder(paths, builder), tflm, host);
+    }
 
     public SessionPool Sessions => pool;
 
-    public async Task<ScenarioResult> RunAsync(Scenario scenario, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static Func<TflmCheckout> OpenTflm(RunOptions options)
     {
-        var emulatorName = options.EmulatorOverride ?? scenario.Emulator;
-        var emulator = EmulatorRegistry.Create(emulatorName, paths);
-        var runner = new BoardRunner(firmware, pool, emulator, options.WorkDirectory);
-        var results = new List<BoardResult>();
-        foreach (var boardId in scenario.Boards)
+        var tflm = new Lazy<TflmCheckout>(() =>
         {
-            var board = boards.Get(boardId);
-            if (!emulator.Supports(board, out var reason))
-            {
-                results.Add(new BoardResult(boardId, emulatorName, Outcome.Error, reason, [], Figures.Empty, [], null, null, null, null));
-                continue;
-            }
-            results.Add(await runner.RunAsync(scenario with { Emulator = emulatorName }, board, progress, cancellationToken));
+            var root = TflmCheckout.Locate(options.TflmRoot, HarnessSettings.Load(), out var source)
+                       ?? throw new TflmException($"a model scenario needs a TensorFlow Lite Micro checkout: {source}");
+            return TflmCheckout.Open(root, source);
+        });
+        return () => tflm.Value;
+    }
+
+    public async Task<ScenarioResult> RunAsync(Scenario scenario, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        (await RunAllAsync([scenario], progress, null, cancellationToken)).Single();
+
+    /// <summary>Runs every scenario on every board; results come back in the scenarios' order.</summary>
+    /// <param name="scenarioDone">Called as soon as all boards of a scenario have finished.</param>
+    public async Task<IReadOnlyList<ScenarioResult>> RunAllAsync(IReadOnlyList<Scenario> scenarios, IProgress<string>? progress,
+        Action<ScenarioResult>? scenarioDone, CancellationToken cancellationToken)
+    {
+        var jobs = scenarios.SelectMany((scenario, s) => scenario.Boards.Select((board, b) => (Scenario: scenario, S: s, Board: board, B: b))).ToList();
+        if (options.GdbPort is not null && jobs.Count != 1)
+        {
+            throw new ArgumentException($"debugging needs exactly one board run; these scenarios make {jobs.Count} (pick one scenario and one board)");
         }
-        return new ScenarioResult(scenario with { Emulator = emulatorName }, results);
+        var results = scenarios.Select(s => new BoardResult?[s.Boards.Count]).ToArray();
+        var remaining = scenarios.Select(s => s.Boards.Count).ToArray();
+        var done = new Lock();
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken },
+            async (job, token) =>
+            {
+                var result = await RunBoardAsync(job.Scenario, job.Board, progress, token);
+                ScenarioResult? finished = null;
+                lock (done)
+                {
+                    results[job.S][job.B] = result;
+                    if (--remaining[job.S] == 0)
+                    {
+                        finished = Complete(scenarios[job.S], results[job.S]);
+                    }
+                }
+                if (finished is not null)
+                {
+                    scenarioDone?.Invoke(finished);
+                }
+            });
+        return scenarios.Select((scenario, s) => Complete(scenario, results[s])).ToList();
+    }
+
+    private ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults) =>
+        new(scenario with { Emulator = EmulatorName(scenario) }, boardResults.Select(r => r!).ToList());
+
+    private string EmulatorName(Scenario scenario) => options.EmulatorOverride ?? scenario.Emulator;
+
+    private async Task<BoardResult> RunBoardAsync(Scenario scenario, string boardId, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var emulatorName = EmulatorName(scenario);
+        var emulator = EmulatorRegistry.Create(emulatorName, paths);
+        var board = boards.Get(boardId);
+        if (!emulator.Supports(board, out var reason))
+        {
+            return new BoardResult(boardId, emulatorName, Outcome.Error, reason, [], Figures.Empty, [], null, null, null, null);
+        }
+        var runner = new BoardRunner(firmware, pool, emulator, options.WorkDirectory, options.GdbPort, host);
+        return await runner.RunAsync(scenario with { Emulator = emulatorName }, board, progress, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => pool.DisposeAsync();

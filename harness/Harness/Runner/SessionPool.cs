@@ -6,7 +6,8 @@ namespace Harness.Runner;
 /// Keeps healthy emulator sessions warm between scenarios: a scenario whose firmware a warm session
 /// already runs gets that session, reset, instead of paying for a new emulator process.
 /// </summary>
-public sealed class SessionPool(bool keepWarm) : IAsyncDisposable
+/// <param name="maxIdle">Idle sessions kept at most; the longest idle is stopped to make room.</param>
+public sealed class SessionPool(bool keepWarm, int maxIdle = 4) : IAsyncDisposable
 {
     private readonly Lock gate = new();
     private readonly List<WarmSession> idle = [];
@@ -40,9 +41,19 @@ public sealed class SessionPool(bool keepWarm) : IAsyncDisposable
     {
         if (keepWarm && healthy && !session.Session.Exited.IsCompleted)
         {
+            WarmSession? evicted = null;
             lock (gate)
             {
                 idle.Add(session);
+                if (idle.Count > maxIdle)
+                {
+                    evicted = idle[0];
+                    idle.RemoveAt(0);
+                }
+            }
+            if (evicted is not null)
+            {
+                await evicted.DisposeAsync();
             }
             return;
         }

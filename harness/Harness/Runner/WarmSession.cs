@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Harness.Emulation;
+using Harness.Firmware;
 
 namespace Harness.Runner;
 
@@ -12,6 +13,7 @@ public sealed class WarmSession : IAsyncDisposable
     private readonly Task pump;
     private Channel<long> regions = Channel.CreateUnbounded<long>();
     private TaskCompletionSource<uint> faultEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<string> emulatorFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WarmSession(IEmulatorSession session)
     {
@@ -23,14 +25,18 @@ public sealed class WarmSession : IAsyncDisposable
     public int ScenariosRun { get; private set; }
     public Task<uint> FaultEntered => faultEntered.Task;
 
-    /// <summary>Resets the board unless this is the session's first scenario (it has just booted).</summary>
-    public async Task BeginScenarioAsync(CancellationToken cancellationToken)
+    /// <summary>The emulator's own report of an error that ends the run.</summary>
+    public Task<string> EmulatorFailed => emulatorFailed.Task;
+
+    /// <summary>Resets the board (loading <paramref name="firmware"/>) unless this is the session's first scenario (it has just booted).</summary>
+    public async Task BeginScenarioAsync(FirmwareImage firmware, CancellationToken cancellationToken)
     {
         if (ScenariosRun > 0)
         {
             regions = Channel.CreateUnbounded<long>();
             faultEntered = new TaskCompletionSource<uint>(TaskCreationOptions.RunContinuationsAsynchronously);
-            await Session.ResetAsync(cancellationToken);
+            emulatorFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Session.ResetAsync(firmware, cancellationToken);
         }
         ScenariosRun++;
     }
@@ -60,6 +66,9 @@ public sealed class WarmSession : IAsyncDisposable
                     break;
                 case FaultHandlerEntered fault:
                     faultEntered.TrySetResult(fault.HandlerAddress);
+                    break;
+                case EmulatorFailed failure:
+                    emulatorFailed.TrySetResult(failure.Message);
                     break;
             }
         }

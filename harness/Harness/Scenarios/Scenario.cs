@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Harness.Firmware;
+using Harness.Models;
+using Harness.Tflm;
 
 namespace Harness.Scenarios;
 
@@ -13,7 +15,8 @@ public sealed record Scenario(
     DiagPlan? Diag,
     ConsoleExpectation? Console,
     Budgets Budgets,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    ModelPlan? Model = null);
 
 public abstract record FirmwareSpec
 {
@@ -21,8 +24,8 @@ public abstract record FirmwareSpec
     public abstract bool SpeaksLink { get; }
 }
 
-/// <summary>An app of the harness's own firmware (firmware/apps/&lt;name&gt;), built for each board.</summary>
-public sealed record BuiltInApp(string App) : FirmwareSpec
+/// <summary>An app of the harness's own firmware (firmware/apps/&lt;name&gt;), built for each board, or a prebuilt ELF of it.</summary>
+public sealed record BuiltInApp(string App, string? PrebuiltElf = null) : FirmwareSpec
 {
     public const string Diag = "diag";
     public override bool SpeaksLink => App == Diag;
@@ -34,6 +37,24 @@ public sealed record UserElf(string PathTemplate, MeasureSymbols? Measure) : Fir
     public override bool SpeaksLink => false;
     public string PathFor(string board) => PathTemplate.Replace("{board}", board);
 }
+
+/// <summary>The TFLM runner built around a .tflite model (scenario 'model:'); the arena is given, or sized from the board's RAM.</summary>
+public sealed record ModelFirmware(string ModelPath, KernelSet Kernels, long? ArenaBytes) : FirmwareSpec
+{
+    public override bool SpeaksLink => true;
+}
+
+/// <summary>What one output tensor must hold: dequantized values within a tolerance, exact stored values, or the top class.</summary>
+/// <param name="Tolerance">Absolute: |actual − expected| ≤ Tolerance + RelativeTolerance × |expected| (numpy.isclose's rule).</param>
+public sealed record OutputExpectation(int Index, IReadOnlyList<double>? Values, double Tolerance, IReadOnlyList<long>? Raw, int? Top1, IReadOnlyList<string>? Labels = null,
+    double RelativeTolerance = 0)
+{
+    public string ClassName(int index) => Labels is { } names && index >= 0 && index < names.Count ? $"'{names[index]}' (class {index})" : $"class {index}";
+}
+
+/// <summary>A model run: one data source per input tensor, then what the outputs must be.</summary>
+/// <param name="GoldenHost">Compare every output with the host-native run of the same inputs (expect: { golden: host }).</param>
+public sealed record ModelPlan(TfliteModel Model, IReadOnlyList<TensorSource> Inputs, IReadOnlyList<OutputExpectation> Outputs, bool GoldenHost = false);
 
 public abstract record UploadSource
 {

@@ -13,12 +13,14 @@ public sealed record ExternalTool(string Name, string Executable, string? Overri
         "apt-get install binutils-arm-none-eabi (comes with gcc-arm-none-eabi)", "resolving fault addresses to source lines");
     public static readonly ExternalTool HostCc = new("cc (host C compiler)", "cc", "HARNESS_HOST_CC", "--version",
         "apt-get install gcc", "building the harness's QEMU instruction-count plugin");
+    public static readonly ExternalTool HostCxx = new("c++ (host C++ compiler)", "c++", "HARNESS_HOST_CXX", "--version",
+        "apt-get install g++", "the host-native golden run of model scenarios");
     public static readonly ExternalTool Qemu = new("qemu-system-arm", "qemu-system-arm", "HARNESS_QEMU", "--version",
         "apt-get install qemu-system-arm", "the qemu emulator backend");
     public static readonly ExternalTool Renode = new("renode", "renode", "HARNESS_RENODE", "--version",
-        "install Renode (renode.io) and put 'renode' on PATH or set HARNESS_RENODE", "the renode emulator backend (not implemented yet)");
+        "install Renode 1.16 (renode.io; tested with 1.16.1) and put 'renode' on PATH or set HARNESS_RENODE to its launcher", "the renode emulator backend");
 
-    public static IReadOnlyList<ExternalTool> All => [Dotnet, CMake, ArmGcc, ArmAddr2Line, HostCc, Qemu, Renode];
+    public static IReadOnlyList<ExternalTool> All => [Dotnet, CMake, ArmGcc, ArmAddr2Line, HostCc, HostCxx, Qemu, Renode];
 }
 
 public sealed class MissingToolException(ExternalTool tool, string detail)

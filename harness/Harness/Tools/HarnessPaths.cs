@@ -1,8 +1,12 @@
 namespace Harness.Tools;
 
 /// <summary>Where the harness finds its own assets (board catalog, firmware sources) and keeps its cache.</summary>
-public sealed record HarnessPaths(string PlatformsDirectory, string FirmwareDirectory, string CacheDirectory)
+/// <param name="LibraryCacheDirectory">Where built TFLM libraries go: keyed by TFLM commit and build configuration, so
+/// every run may share them (tests too, whose other caches are their own). Defaults to the cache folder.</param>
+public sealed record HarnessPaths(string PlatformsDirectory, string FirmwareDirectory, string CacheDirectory, string? LibraryCacheDirectory = null)
 {
+    public string Libraries => LibraryCacheDirectory ?? CacheDirectory;
+
     /// <summary>
     /// Assets come from HARNESS_ROOT (a checkout of this repository) when set, else from the copy
     /// shipped next to the harness binaries. The cache is HARNESS_CACHE, else $XDG_CACHE_HOME/harness,

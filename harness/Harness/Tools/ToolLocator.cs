@@ -1,8 +1,10 @@
 namespace Harness.Tools;
 
-/// <summary>Finds external programs: the tool's override variable (a path) wins, then PATH.</summary>
+/// <summary>Finds external programs: the tool's environment variable wins, then the settings file, then PATH.</summary>
 public static class ToolLocator
 {
+    private static readonly Lazy<HarnessSettings> Settings = new(() => HarnessSettings.Load());
+
     public static string? TryFind(ExternalTool tool, out string detail)
     {
         if (tool.OverrideVariable is { } variable && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured)
@@ -10,7 +12,12 @@ public static class ToolLocator
             detail = $"{variable}={configured}";
             return IsExecutable(configured) ? Path.GetFullPath(configured) : null;
         }
-        detail = "searched PATH";
+        if (Settings.Value.Tools.TryGetValue(tool.Executable, out var set))
+        {
+            detail = $"tools.{tool.Executable}: {set} in {Settings.Value.File}";
+            return IsExecutable(set) ? Path.GetFullPath(set) : null;
+        }
+        detail = $"searched PATH{(tool.OverrideVariable is { } name ? $"; {name} not set" : "")}";
         return SearchPath(tool.Executable);
     }
 

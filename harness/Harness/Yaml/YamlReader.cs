@@ -133,6 +133,10 @@ public sealed class YamlReader
     public long? Integer(YamlNode? node, string what) => Convert<long>(node, what, text =>
         Quantity.TryParseInteger(text, out var value) ? (value, null) : (0, $"expected {what} (a whole number, decimal or 0x hex), found '{text}'"));
 
+    public double? Real(YamlNode? node, string what) => Convert<double>(node, what, text =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? (value, null) : (0, $"expected {what} (a number), found '{text}'"));
+
     public long? Bytes(YamlNode? node, string what) => Convert<long>(node, what, text =>
         Quantity.TryParseBytes(text, out var value, out var problem) ? (value, null) : (0, $"{what}: {problem}"));
 

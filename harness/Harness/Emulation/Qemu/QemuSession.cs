@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Threading.Channels;
 using CliWrap;
 using Harness.Firmware;
@@ -21,12 +20,10 @@ public sealed class QemuSession : IEmulatorSession
     private readonly CancellationTokenSource graceful = new();
     private readonly CancellationTokenSource tailStop = new();
     private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
-    private readonly StringBuilder diagnostics = new();
-    private readonly TaskCompletionSource<EmulatorExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly EmulatorProcess process = new();
     private NetworkStream? console;
     private QmpClient? qmp;
     private Task? tail;
-    private bool stopping;
 
     private QemuSession(FirmwareImage firmware, string commandLine)
     {
@@ -44,7 +41,7 @@ public sealed class QemuSession : IEmulatorSession
     public Stream Console => console ?? throw new InvalidOperationException("session not started");
     public ChannelReader<EmulatorEvent> Events => events.Reader;
     public ClockModel Clock { get; }
-    public Task<EmulatorExit> Exited => exited.Task;
+    public Task<EmulatorExit> Exited => process.Exited;
 
     public static async Task<QemuSession> StartAsync(string qemu, string plugin, EmulationRequest request, CancellationToken cancellationToken)
     {
@@ -57,21 +54,20 @@ public sealed class QemuSession : IEmulatorSession
         var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}");
         try
         {
-            var process = Cli.Wrap(qemu)
+            var command = Cli.Wrap(qemu)
                 .WithArguments(arguments)
                 .WithWorkingDirectory(request.WorkDirectory)
-                .WithStandardOutputPipe(PipeTarget.ToDelegate(session.Diagnose))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(session.Diagnose))
+                .WithStandardOutputPipe(PipeTarget.ToDelegate(session.process.Diagnose))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(session.process.Diagnose))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(session.forceful.Token, session.graceful.Token);
-            ProcessGuard.Register(process.ProcessId);
-            _ = session.WatchAsync(process);
-            var processExited = session.exited.Task;
+            _ = session.process.WatchAsync(command);
+            var processExited = session.process.Exited;
             var uartSocket = await uart.AcceptAsync(processExited, "console UART", ConnectTimeout, cancellationToken);
             session.console = new NetworkStream(uartSocket, ownsSocket: true);
             var controlSocket = await control.AcceptAsync(processExited, "QMP control socket", ConnectTimeout, cancellationToken);
             session.qmp = await QmpClient.ConnectAsync(controlSocket, cancellationToken);
-            session.tail = new PluginEventTail(eventsFile).RunAsync(session.events.Writer, session.tailStop.Token);
+            session.tail = new EventFileTail(eventsFile).RunAsync(session.events.Writer, session.tailStop.Token);
             if (request.GdbPort is null)
             {
                 await session.qmp.ExecuteAsync("cont", cancellationToken);
@@ -81,9 +77,9 @@ public sealed class QemuSession : IEmulatorSession
         catch (Exception e)
         {
             await session.DisposeAsync();
-            if (e is EmulatorException && session.exited.Task.IsCompleted)
+            if (e is EmulatorException && session.process.Exited.IsCompleted)
             {
-                var exit = await session.exited.Task;
+                var exit = await session.process.Exited;
                 throw new EmulatorException($"{e.Message}: qemu-system-arm exited with code {exit.ExitCode}: {exit.Diagnostics}");
             }
             throw;
@@ -128,45 +124,18 @@ public sealed class QemuSession : IEmulatorSession
 
     private static string Quote(string argument) => argument.Contains(' ') ? $"'{argument}'" : argument;
 
-    private void Diagnose(string line)
-    {
-        lock (diagnostics)
-        {
-            if (diagnostics.Length < 16_000)
-            {
-                diagnostics.AppendLine(line);
-            }
-        }
-    }
 
-    private async Task WatchAsync(CommandTask<CommandResult> process)
-    {
-        var exitCode = -1;
-        try
-        {
-            exitCode = (await process).ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            ProcessGuard.Unregister(process.ProcessId);
-            string text;
-            lock (diagnostics)
-            {
-                text = diagnostics.ToString().Trim();
-            }
-            exited.TrySetResult(new EmulatorExit(exitCode, text, stopping));
-        }
-    }
 
     public bool CanRun(FirmwareImage firmware) =>
         firmware.ElfPath == Firmware.ElfPath && File.GetLastWriteTimeUtc(firmware.ElfPath) == File.GetLastWriteTimeUtc(Firmware.ElfPath);
 
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    public async Task ResetAsync(FirmwareImage firmware, CancellationToken cancellationToken)
     {
-        if (qmp is null || exited.Task.IsCompleted)
+        if (!CanRun(firmware))
+        {
+            throw new EmulatorException($"this QEMU session runs {Firmware.ElfPath}; it cannot switch to {firmware.ElfPath}");
+        }
+        if (qmp is null || process.Exited.IsCompleted)
         {
             throw new EmulatorException("cannot reset: QEMU is not running");
         }
@@ -175,8 +144,8 @@ public sealed class QemuSession : IEmulatorSession
 
     public async ValueTask DisposeAsync()
     {
-        stopping = true;
-        if (!exited.Task.IsCompleted)
+        process.Stopping = true;
+        if (!process.Exited.IsCompleted)
         {
             // Ask QEMU to quit, then interrupt it, then kill it: it never outlives the session.
             try
@@ -191,10 +160,10 @@ public sealed class QemuSession : IEmulatorSession
             {
             }
             await graceful.CancelAsync();
-            if (await Task.WhenAny(exited.Task, Task.Delay(GracefulStop)) != exited.Task)
+            if (await Task.WhenAny(process.Exited, Task.Delay(GracefulStop)) != process.Exited)
             {
                 await forceful.CancelAsync();
-                await exited.Task;
+                await process.Exited;
             }
         }
         await tailStop.CancelAsync();

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 
-namespace Harness.Emulation.Qemu;
+namespace Harness.Emulation;
 
 /// <summary>
-/// Follows the event file the instruction-count plugin appends to inside QEMU and turns its lines
-/// into emulator events: a begin/end pair becomes one measured region, a fault line a fault entry.
+/// Follows the event file an emulator appends to from inside (QEMU's counting plugin, Renode's CPU
+/// hooks) and turns its lines into events: "begin N" then "end N" (instructions executed so far)
+/// become one measured region; "fault A" a fault-handler entry. A repeated begin replaces the last.
 /// </summary>
-public sealed class PluginEventTail(string path)
+public sealed class EventFileTail(string path)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
 

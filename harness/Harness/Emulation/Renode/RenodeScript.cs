@@ -1,0 +1,84 @@
+using System.Globalization;
+using Harness.Boards;
+using Harness.Firmware;
+
+namespace Harness.Emulation.Renode;
+
+/// <summary>
+/// The monitor commands that build a board in Renode and load firmware on it: the same lines are
+/// sent to a live session and written as a .resc file for reproducing the run elsewhere.
+/// </summary>
+public static class RenodeScript
+{
+    public const string Cpu = "sysbus.cpu";
+    public const string Terminal = "console";
+
+    /// <summary>Instructions per second of virtual time: the board's clock, so the DWT cycle counter counts instructions.</summary>
+    public static long InstructionsPerSecond(BoardDescription board) => Mips(board) * 1_000_000L;
+
+    private static long Mips(BoardDescription board) => Math.Max(1, board.ClockHz / 1_000_000);
+
+    /// <summary>Everything up to a running board: machine, determinism, console terminal.</summary>
+    /// <param name="logFile">Renode's log goes here (flushed line by line) instead of the console.</param>
+    /// <param name="uartPort">Loopback port of the server-socket terminal wired to the console UART.</param>
+    public static IReadOnlyList<string> Machine(BoardDescription board, string logFile, int uartPort)
+    {
+        var renode = board.Renode ?? throw new EmulatorException($"board '{board.Id}' has no Renode platform");
+        var lines = new List<string>
+        {
+            $"logFile @{logFile} true",
+            // No randomness anywhere: a fixed seed for every model that draws random numbers.
+            "emulation SetSeed 0",
+            $"mach create \"{board.Id}\"",
+            $"machine LoadPlatformDescription @{renode.Platform}",
+        };
+        if (renode.Overlay is { } overlay)
+        {
+            lines.Add($"machine LoadPlatformDescription @{overlay}");
+        }
+        lines.AddRange(
+        [
+            // Virtual time runs at the board's clock, and as fast as the host allows rather than paced to real time.
+            $"{Cpu} PerformanceInMips {Mips(board).ToString(CultureInfo.InvariantCulture)}",
+            "emulation SetGlobalAdvanceImmediately true",
+            // Real silicon faults on an address nothing answers; so does the emulated board.
+            "sysbus UnhandledAccessBehaviour ThrowException",
+            $"emulation CreateServerSocketTerminal {uartPort} \"{Terminal}\" false",
+            $"connector Connect sysbus.{board.Console.Name} {Terminal}",
+        ]);
+        return lines;
+    }
+
+    /// <summary>Loads the ELF, makes a machine reset load it again, and hooks the measured region and fault handlers.</summary>
+    /// <param name="eventsFile">Where the hooks append "begin N", "end N" and "fault A" lines.</param>
+    public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile)
+    {
+        var lines = new List<string>
+        {
+            $"sysbus LoadELF @{firmware.ElfPath}",
+            $"macro reset \"sysbus LoadELF @{firmware.ElfPath}\"",
+        };
+        if (firmware.Markers is { } markers)
+        {
+            lines.Add(Hook(markers.Begin, eventsFile, "'begin %d\\n' % self.ExecutedInstructions"));
+            lines.Add(Hook(markers.End, eventsFile, "'end %d\\n' % self.ExecutedInstructions"));
+        }
+        lines.AddRange(firmware.FaultHandlers.Select(handler =>
+            Hook(handler, eventsFile, $"'fault {handler.ToString(CultureInfo.InvariantCulture)}\\n'")));
+        return lines;
+    }
+
+    /// <summary>A Python hook run when the CPU is about to execute <paramref name="address"/>.</summary>
+    private static string Hook(uint address, string eventsFile, string line)
+    {
+        if (eventsFile.Contains('\'') || eventsFile.Contains('"'))
+        {
+            throw new EmulatorException($"the work folder path must not contain quotes: {eventsFile}");
+        }
+        return $"{Cpu} AddHook 0x{address:x8} \"f = open('{eventsFile}', 'a'); f.write({line}); f.close()\"";
+    }
+
+    /// <summary>A whole .resc file: machine, firmware, then either start or wait for a debugger.</summary>
+    public static string Resc(IEnumerable<string> lines, int? gdbPort) =>
+        string.Join('\n', lines.Append(gdbPort is { } port ? $"machine StartGdbServer {port} true" : "start")) + "\n";
+}

@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using CliWrap;
+using Harness.Firmware;
+
+namespace Harness.Emulation.Renode;
+
+/// <summary>
+/// One headless Renode process with one machine. Driven over its monitor (stdin/stdout); the console
+/// UART is a server-socket terminal on a loopback port; CPU hooks append measured regions and fault
+/// entries to an events file. Virtual time runs at the board's clock but as fast as the host allows.
+/// A reset can load another ELF for the same board, so a warm process serves many scenarios.
+/// </summary>
+public sealed class RenodeSession : IEmulatorSession
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan QuitWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(2);
+    private const int PortAttempts = 5;
+
+    private readonly CancellationTokenSource forceful = new();
+    private readonly CancellationTokenSource graceful = new();
+    private readonly CancellationTokenSource tailStop = new();
+    private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
+    private readonly EmulatorProcess process = new();
+    private readonly RenodeMonitor monitor = new();
+    private readonly string renode;
+    private readonly EmulationRequest request;
+    private readonly string eventsFile;
+    private readonly string logFile;
+    private readonly List<Task> tails = [];
+    private NetworkStream? console;
+
+    private RenodeSession(string renode, EmulationRequest request)
+    {
+        this.renode = renode;
+        this.request = request;
+        Firmware = request.Firmware;
+        eventsFile = Path.Combine(request.WorkDirectory, "renode-events.txt");
+        logFile = Path.Combine(request.WorkDirectory, "renode.log");
+        var board = request.Firmware.Board;
+        var rate = RenodeScript.InstructionsPerSecond(board);
+        Clock = new ClockModel(rate, board.ClockHz,
+            $"Renode: {rate / 1e6:0} M instructions per virtual second (the {board.ClockHz / 1e6:0.###} MHz clock), advancing as fast as the host allows; DWT CYCCNT at the core clock");
+    }
+
+    public string EmulatorName => "renode";
+    public FirmwareImage Firmware { get; private set; }
+    public string CommandLine => $"{renode} {string.Join(' ', Arguments)}  # then, on its monitor: {ScriptPath}";
+    public Stream Console => console ?? throw new InvalidOperationException("session not started");
+    public ChannelReader<EmulatorEvent> Events => events.Reader;
+    public ClockModel Clock { get; }
+    public Task<EmulatorExit> Exited => process.Exited;
+
+    /// <summary>The Renode version the process printed when it started.</summary>
+    public string Version { get; private set; } = "unknown";
+
+    /// <summary>The .resc file with every monitor command this session ran, to replay it by hand.</summary>
+    public string ScriptPath => Path.Combine(request.WorkDirectory, "session.resc");
+
+    public static IReadOnlyList<string> Arguments => ["--console", "--plain", "--disable-xwt", "--hide-log"];
+
+    public static async Task<RenodeSession> StartAsync(string renode, EmulationRequest request, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(request.WorkDirectory);
+        var session = new RenodeSession(renode, request);
+        File.WriteAllText(session.eventsFile, "");
+        try
+        {
+            await session.LaunchAsync(cancellationToken);
+            return session;
+        }
+        catch (Exception e)
+        {
+            await session.DisposeAsync();
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new EmulatorException($"Renode did not get the board ready within {StartTimeout.TotalSeconds:0} s{session.DiagnosticsSuffix()}");
+            }
+            if (e is EmulatorException && session.process.Exited.IsCompleted && !(await session.process.Exited).Requested)
+            {
+                var exit = await session.process.Exited;
+                throw new EmulatorException($"{e.Message}: Renode exited with code {exit.ExitCode}{session.DiagnosticsSuffix()}");
+            }
+            if (e is RenodeCommandException)
+            {
+                throw new EmulatorException($"{e.Message}{session.DiagnosticsSuffix()}");
+            }
+            throw;
+        }
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StartTimeout);
+        var command = Cli.Wrap(renode)
+            .WithArguments(Arguments)
+            .WithWorkingDirectory(request.WorkDirectory)
+            .WithStandardInputPipe(PipeSource.Create(monitor.WriteCommandsAsync))
+            .WithStandardOutputPipe(PipeTarget.Create(monitor.ReadOutputAsync))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(process.Diagnose))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(forceful.Token, graceful.Token);
+        // The short wait lets the log tail pick up Renode's last words before its end is reported.
+        _ = process.WatchAsync(command, TimeSpan.FromMilliseconds(50));
+
+        var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
+        Version = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim() ?? "unknown";
+
+        var board = Firmware.Board;
+        var port = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            port = FreeLoopbackPort();
+            var machine = RenodeScript.Machine(board, logFile, port);
+            try
+            {
+                // On a retry the machine exists already: only the terminal and its connection are redone.
+                foreach (var line in attempt == 1 ? machine : machine.SkipWhile(l => !l.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)))
+                {
+                    await Race(monitor.ExecuteAsync(line, limit.Token));
+                }
+                break;
+            }
+            catch (RenodeCommandException e) when (e.Command.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)
+                                                   && e.RenodeSays.Contains("already in use", StringComparison.OrdinalIgnoreCase) && attempt < PortAttempts)
+            {
+            }
+        }
+        tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
+        tails.Add(new EventFileTail(eventsFile).RunAsync(events.Writer, tailStop.Token));
+        foreach (var line in RenodeScript.Firmware(Firmware, eventsFile))
+        {
+            await Race(monitor.ExecuteAsync(line, limit.Token));
+        }
+        console = await ConnectAsync(port, limit.Token);
+        await Race(monitor.ExecuteAsync(request.GdbPort is { } gdb ? $"machine StartGdbServer {gdb} true" : "start", limit.Token));
+        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc(monitor.History.Where(l => l != "start" && !l.StartsWith("machine StartGdbServer", StringComparison.Ordinal)), request.GdbPort), cancellationToken);
+    }
+
+    /// <summary>Awaits a monitor step unless Renode exits first.</summary>
+    private async Task<T> Race<T>(Task<T> step)
+    {
+        if (await Task.WhenAny(step, process.Exited) == step)
+        {
+            return await step;
+        }
+        var exit = await process.Exited;
+        throw new EmulatorException($"Renode exited (code {exit.ExitCode}) while starting{DiagnosticsSuffix()}");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        // Renode binds the terminal port itself; the OS picks one that is free now, and a
+        // collision with a parallel run is caught ("already in use") and retried.
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private static async Task<NetworkStream> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                socket.Dispose();
+                await Task.Delay(20, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+
+
+    private string DiagnosticsSuffix() => process.Diagnostics is { Length: > 0 } text ? $"{Environment.NewLine}{text}" : "";
+
+
+    /// <summary>Any firmware for the same board: a reset loads the new ELF into the same machine.</summary>
+    public bool CanRun(FirmwareImage firmware) => request.GdbPort is null && firmware.Board.Id == Firmware.Board.Id;
+
+    public async Task ResetAsync(FirmwareImage firmware, CancellationToken cancellationToken)
+    {
+        if (process.Exited.IsCompleted)
+        {
+            throw new EmulatorException("cannot reset: Renode is not running");
+        }
+        if (!CanRun(firmware))
+        {
+            throw new EmulatorException($"this Renode session runs board '{Firmware.Board.Id}'; it cannot run firmware for '{firmware.Board.Id}'");
+        }
+        await monitor.ExecuteAsync("pause", cancellationToken);
+        await monitor.ExecuteAsync($"{RenodeScript.Cpu} RemoveAllHooks", cancellationToken);
+        // The new firmware's lines load it, redefine the reset macro and hook its markers; the reset then boots it.
+        foreach (var line in RenodeScript.Firmware(firmware, eventsFile))
+        {
+            await monitor.ExecuteAsync(line, cancellationToken);
+        }
+        await monitor.ExecuteAsync("machine Reset", cancellationToken);
+        Firmware = firmware;
+        await monitor.ExecuteAsync("start", cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        process.Stopping = true;
+        if (!process.Exited.IsCompleted)
+        {
+            // Ask Renode to quit, then interrupt it, then kill it: it never outlives the session.
+            monitor.SendWithoutReply("quit");
+            if (await Task.WhenAny(process.Exited, Task.Delay(QuitWait)) != process.Exited)
+            {
+                await graceful.CancelAsync();
+                if (await Task.WhenAny(process.Exited, Task.Delay(GracefulStop)) != process.Exited)
+                {
+                    await forceful.CancelAsync();
+                    await process.Exited;
+                }
+            }
+        }
+        await tailStop.CancelAsync();
+        await Task.WhenAll(tails);
+        events.Writer.TryComplete();
+        if (console is not null)
+        {
+            await console.DisposeAsync();
+        }
+        forceful.Dispose();
+        graceful.Dispose();
+        tailStop.Dispose();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Harness.Boards;
+using Harness.Firmware;
+using Harness.Tools;
+
+namespace Harness.Tflm;
+
+public enum KernelSet { Reference, CmsisNn }
+
+/// <summary>One TFLM library build: target, core, kernel set, build type (each its own cache folder).</summary>
+public sealed record TflmBuildConfig(string Target, string Architecture, KernelSet Kernels)
+{
+    /// <summary>Keeps TFLM's error text (MicroPrintf) while optimising like "release", which strips it.</summary>
+    public const string BuildType = "release_with_logs";
+
+    public static TflmBuildConfig Host(KernelSet kernels = KernelSet.Reference) => new("linux", "x86_64", kernels);
+
+    public static TflmBuildConfig For(BoardDescription board, KernelSet kernels) => new("cortex_m_generic", board.Core.Id switch
+    {
+        "cortex-m0" => "cortex-m0",
+        "cortex-m0plus" => "cortex-m0plus",
+        "cortex-m3" => "cortex-m3",
+        "cortex-m4" => "cortex-m4",
+        "cortex-m4f" => "cortex-m4+fp",
+        "cortex-m7f" => "cortex-m7+fp",
+        "cortex-m33" => "cortex-m33",
+        var other => throw new TflmException($"no TFLM TARGET_ARCH known for core '{other}' (board {board.Id})"),
+    }, kernels);
+
+    public string KernelName => Kernels == KernelSet.CmsisNn ? "cmsis_nn" : "reference";
+
+    public string Name => $"{Target}-{Architecture}-{KernelName}-{BuildType}";
+}
+
+/// <summary>A built libtensorflow-microlite.a and the flags code that uses it must be compiled with.</summary>
+public sealed record TflmLibrary(TflmBuildConfig Config, string Commit, string LibraryPath, IReadOnlyList<string> IncludeDirectories,
+    IReadOnlyList<string> CompileFlags, TimeSpan BuildTime, bool FromCache);
+
+/// <summary>
+/// Builds the TFLM library with TFLM's own Makefile (target microlite) into the harness cache,
+/// once per (TFLM commit, target, core, kernel set, build type); never inside the checkout.
+/// </summary>
+public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
+{
+    private const string RecordName = "harness-library.txt";
+
+    public string Folder(TflmBuildConfig config) =>
+        Path.Combine(paths.Libraries, "tflm", tflm.Commit.Length >= 12 ? tflm.Commit[..12] : tflm.Commit, config.Name);
+
+    public async Task<TflmLibrary> BuildAsync(TflmBuildConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var folder = Folder(config);
+        if (TryLoad(config, folder) is { } cached)
+        {
+            return cached;
+        }
+        tflm.RequireDependencies(config.Kernels == KernelSet.CmsisNn);
+        Directory.CreateDirectory(folder);
+        await using var buildLock = await FileLock.AcquireAsync(folder + ".lock", cancellationToken);
+        if (TryLoad(config, folder) is { } builtMeanwhile)
+        {
+            return builtMeanwhile;
+        }
+        var arguments = MakeArguments(config, folder);
+        var environment = await EnvironmentAsync(cancellationToken);
+        var make = ToolLocator.SearchPath("make") ?? throw new TflmException("'make' not found: apt-get install make (TFLM builds with its own Makefile)");
+        progress?.Report($"building the TFLM library ({config.Name}) with TFLM's Makefile; this takes minutes, once");
+        var stopwatch = Stopwatch.StartNew();
+        var log = Path.Combine(folder, "make.log");
+        var result = await Cli.Wrap(make)
+            .WithArguments([.. arguments, $"-j{Environment.ProcessorCount}", "microlite"])
+            .WithWorkingDirectory(tflm.Root)
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken);
+        await File.WriteAllTextAsync(log, result.StandardOutput + result.StandardError, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            var tail = string.Join('\n', (result.StandardOutput + result.StandardError).Split('\n').Where(l => l.Trim().Length > 0).TakeLast(20));
+            throw new TflmException($"TFLM's Makefile failed (exit {result.ExitCode}) building {config.Name}; full log: {log}\n{tail}");
+        }
+        var flags = await QueryAsync(make, arguments, environment, cancellationToken);
+        var library = flags.Library;
+        if (!File.Exists(library))
+        {
+            throw new TflmException($"TFLM's Makefile finished but {library} is not there; see {log}");
+        }
+        var record = new StringBuilder();
+        record.AppendLine($"commit {tflm.Commit}");
+        record.AppendLine($"library {library}");
+        record.AppendLine($"seconds {stopwatch.Elapsed.TotalSeconds:0.0}");
+        flags.Includes.ToList().ForEach(i => record.AppendLine($"include {i}"));
+        flags.CompileFlags.ToList().ForEach(f => record.AppendLine($"flag {f}"));
+        record.AppendLine($"make {string.Join(' ', arguments)} microlite");
+        await File.WriteAllTextAsync(Path.Combine(folder, RecordName), record.ToString(), cancellationToken);
+        return new TflmLibrary(config, tflm.Commit, library, flags.Includes, flags.CompileFlags, stopwatch.Elapsed, FromCache: false);
+    }
+
+    private TflmLibrary? TryLoad(TflmBuildConfig config, string folder)
+    {
+        var record = Path.Combine(folder, RecordName);
+        if (!File.Exists(record))
+        {
+            return null;
+        }
+        var lines = File.ReadAllLines(record).Select(l => (Key: l.Split(' ', 2)[0], Value: l.Split(' ', 2).ElementAtOrDefault(1) ?? "")).ToList();
+        var library = lines.FirstOrDefault(l => l.Key == "library").Value;
+        if (string.IsNullOrEmpty(library) || !File.Exists(library))
+        {
+            return null;
+        }
+        var seconds = double.TryParse(lines.FirstOrDefault(l => l.Key == "seconds").Value, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;
+        return new TflmLibrary(config, tflm.Commit, library, lines.Where(l => l.Key == "include").Select(l => l.Value).ToList(),
+            lines.Where(l => l.Key == "flag").Select(l => l.Value).ToList(), TimeSpan.FromSeconds(seconds), FromCache: true);
+    }
+
+    private static IReadOnlyList<string> MakeArguments(TflmBuildConfig config, string folder)
+    {
+        var arguments = new List<string> { "-f", TflmCheckout.MakefilePath, $"TARGET={config.Target}" };
+        if (config.Target == "cortex_m_generic")
+        {
+            // Without TARGET_TOOLCHAIN_ROOT the cortex_m_generic target downloads its own Arm toolchain.
+            var gcc = ToolLocator.Find(ExternalTool.ArmGcc);
+            arguments.Add($"TARGET_ARCH={config.Architecture}");
+            arguments.Add($"TARGET_TOOLCHAIN_ROOT={Path.GetDirectoryName(gcc)}/");
+        }
+        if (config.Kernels == KernelSet.CmsisNn)
+        {
+            arguments.Add("OPTIMIZED_KERNEL_DIR=cmsis_nn");
+        }
+        arguments.Add($"BUILD_TYPE={TflmBuildConfig.BuildType}");
+        arguments.Add($"BASE_GENDIR={folder}");
+        return arguments;
+    }
+
+    /// <summary>The library path, include folders and the defines/language flags TFLM compiled with, asked of its Makefile.</summary>
+    private async Task<(string Library, IReadOnlyList<string> Includes, IReadOnlyList<string> CompileFlags)> QueryAsync(
+        string make, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(make)
+            .WithArguments([.. arguments, "-s", "--eval=harness_query: ; @echo \"LIB=$(MICROLITE_LIB_PATH)\" && echo \"INCLUDES=$(INCLUDES)\" && echo \"CXXFLAGS=$(CXXFLAGS)\"", "harness_query"])
+            .WithWorkingDirectory(tflm.Root)
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken);
+        string Value(string key) => result.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith(key + "=", StringComparison.Ordinal))?[(key.Length + 1)..].Trim()
+            ?? throw new TflmException($"could not ask TFLM's Makefile for {key} (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        var includes = Value("INCLUDES").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(i => i.StartsWith("-I", StringComparison.Ordinal))
+            .Select(i => Path.GetFullPath(Path.Combine(tflm.Root, i[2..])))
+            .Distinct().ToList();
+        // Only what changes how TFLM's headers compile: defines, the language standard, -fno-* switches.
+        var flags = Value("CXXFLAGS").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(f => f.StartsWith("-D", StringComparison.Ordinal) || f.StartsWith("-std=", StringComparison.Ordinal) || f.StartsWith("-fno-", StringComparison.Ordinal))
+            .Distinct().ToList();
+        var library = Value("LIB");
+        return (Path.IsPathRooted(library) ? library : Path.GetFullPath(Path.Combine(tflm.Root, library)), includes, flags);
+    }
+
+    /// <summary>TFLM's Makefile runs python3 with numpy while it parses; prefer a python3 on PATH that has it.</summary>
+    private static async Task<IReadOnlyDictionary<string, string?>> EnvironmentAsync(CancellationToken cancellationToken)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var candidate in new[] { ToolLocator.SearchPath("python3"), "/usr/bin/python3" }.OfType<string>().Distinct())
+        {
+            if (!File.Exists(candidate))
+            {
+                continue;
+            }
+            var check = await Cli.Wrap(candidate).WithArguments(["-c", "import numpy"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+            if (check.ExitCode == 0)
+            {
+                return new Dictionary<string, string?> { ["PATH"] = $"{Path.GetDirectoryName(candidate)}:{path}" };
+            }
+        }
+        throw new TflmException("TFLM's Makefile needs python3 with numpy (and PIL for image examples): apt-get install python3-numpy python3-pil");
+    }
+}

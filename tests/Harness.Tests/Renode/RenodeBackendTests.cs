@@ -1,0 +1,182 @@
+using Harness.Measurement;
+using Harness.Runner;
+using Harness.Tests.Pipeline;
+
+namespace Harness.Tests.Renode;
+
+/// <summary>The same scenarios on Renode's boards, through a real headless Renode; skipped (with the reason) where Renode is absent.</summary>
+[NonParallelizable]
+public class RenodeBackendTests
+{
+    public static readonly string[] RenodeBoards = ["stm32f4", "nrf52840", "stm32f746", "stm32f103"];
+
+    [SetUp]
+    public void NeedsRenode() => TestEnvironment.RequireRenode();
+
+    [TestCaseSource(nameof(RenodeBoards))]
+    public async Task DiagnosticScenarioRunsOnEveryRenodeBoard(string board)
+    {
+        var (results, _, sessions) = await PipelineFixture.RunManyAsync(
+        [
+            $$"""
+            name: diag-{{board}}
+            emulator: renode
+            boards: [{{board}}]
+            firmware: diag
+            diag: { upload: 16KiB, seed: 3, workload: 10000 }
+            timeout: 90s
+            """,
+            $$"""
+            name: fault-{{board}}
+            emulator: renode
+            boards: [{{board}}]
+            firmware: diag
+            diag: { upload: 1KiB, then: fault }
+            timeout: 60s
+            """,
+        ], new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: true));
+        var diag = results[0].Boards.Single();
+        Assert.That(diag.Outcome, Is.EqualTo(Outcome.Passed), diag.Summary);
+        Assert.That(diag.Checks.Single(c => c.Name == "upload checksum").Actual, Does.Contain("over 16384 B"));
+        Assert.That(diag.Figures.CounterSource, Is.EqualTo("dwt"), "the project's overlay gives every Renode board a counting DWT");
+        Assert.That(diag.Figures.Cycles, Is.GreaterThan(10000));
+        Assert.That(diag.Checks.Single(c => c.Name == "counter vs emulator").Passed, Is.True);
+
+        var fault = results[1].Boards.Single();
+        Assert.That(fault.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(fault.Summary, Does.Contain("precise data bus error at 0xdead0000").And.Match(@"at PC 0x[0-9a-f]{8} in on_invoke at .*apps/diag/main\.c:\d+"));
+        Assert.That(fault.Figures.WallSeconds, Is.LessThan(15), "reported by the fault handler, not by the timeout");
+        Assert.That(sessions, Is.EqualTo((1, 1)), "the fault scenario reused the warm Renode process");
+    }
+
+    [Test]
+    public async Task TheSameStm32f4ElfGivesTheSameChecksumAndInstructionCountOnQemuAndRenode()
+    {
+        string Yaml(string emulator) => $$"""
+            name: same-elf-{{emulator}}
+            emulator: {{emulator}}
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 8KiB, seed: 11, workload: 25000 }
+            timeout: 90s
+            """;
+        var (results, _, _) = await PipelineFixture.RunManyAsync([Yaml("qemu"), Yaml("renode")], new RunOptions(PipelineFixture.NewWorkDirectory()));
+        var (qemu, renode) = (results[0].Boards.Single(), results[1].Boards.Single());
+        Assert.That((qemu.Outcome, renode.Outcome), Is.EqualTo((Outcome.Passed, Outcome.Passed)), $"{qemu.Summary} / {renode.Summary}");
+        Assert.That(renode.Firmware, Is.EqualTo(qemu.Firmware), "one ELF for both emulators");
+        Assert.That(renode.Checks.Single(c => c.Name == "upload checksum").Actual, Is.EqualTo(qemu.Checks.Single(c => c.Name == "upload checksum").Actual));
+        Assert.That(renode.Figures.Instructions, Is.EqualTo(qemu.Figures.Instructions), "both emulators count the same instructions for the workload");
+    }
+
+    [Test]
+    public async Task TwoRenodeRunsGiveIdenticalOutputsAndCountsAndTheDwtAgreesWithRenode()
+    {
+        const string yaml = """
+            name: repeat-renode
+            emulator: renode
+            boards: [stm32f4, nrf52840]
+            firmware: diag
+            diag: { upload: 2KiB, workload: 30000 }
+            timeout: 90s
+            """;
+        var first = (await PipelineFixture.RunManyAsync([yaml], new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: false))).Results.Single();
+        var second = (await PipelineFixture.RunManyAsync([yaml], new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: false))).Results.Single();
+        foreach (var (a, b) in first.Boards.Zip(second.Boards))
+        {
+            Assert.That((a.Outcome, b.Outcome), Is.EqualTo((Outcome.Passed, Outcome.Passed)), $"{a.Summary} / {b.Summary}");
+            Assert.That(b.Checks.Select(c => c.Actual), Is.EqualTo(a.Checks.Select(c => c.Actual)), $"{a.Board}: same outputs");
+            Assert.That(b.Figures.Instructions, Is.EqualTo(a.Figures.Instructions), $"{a.Board} instructions");
+            Assert.That(b.Figures.Cycles, Is.EqualTo(a.Figures.Cycles), $"{a.Board} DWT cycles");
+            Assert.That(a.Figures.CounterSource, Is.EqualTo("dwt"));
+            // PerformanceInMips is the clock in MHz, so CYCCNT counts instructions plus the reads around the region.
+            Assert.That(a.Figures.Cycles!.Value - a.Figures.Instructions!.Value, Is.InRange(0, 50), $"{a.Board}: DWT vs Renode's ExecutedInstructions");
+        }
+    }
+
+    [Test]
+    public async Task TwentyScenariosOnTwoWarmWorkersLeaveNoRenodeBehind()
+    {
+        var yamls = Enumerable.Range(0, 20).Select(i => $$"""
+            name: suite-{{i:00}}
+            emulator: renode
+            boards: [{{(i % 2 == 0 ? "stm32f4" : "nrf52840")}}]
+            firmware: {{(i % 5 == 4 ? "hello" : "diag")}}
+            {{(i % 5 == 4 ? "console: { pass: PASS, fail: FAIL }" : $"diag: {{ upload: 1KiB, seed: {i}, workload: {1000 + i} }}")}}
+            timeout: 60s
+            """).ToList();
+        var (results, _, sessions) = await PipelineFixture.RunManyAsync(yamls, new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: true, Jobs: 2));
+        Assert.That(results.Where(r => !r.Passed).Select(r => $"{r.Scenario.Name}: {r.Boards.Single().Summary}"), Is.Empty);
+        Assert.That(sessions.Started + sessions.Reused, Is.EqualTo(20));
+        Assert.That(sessions.Started, Is.LessThanOrEqualTo(4), "at most one Renode per worker and board");
+        Assert.That(PipelineFixture.RenodeChildren(), Is.Empty, "every Renode process was stopped");
+    }
+
+    [Test]
+    public async Task AKilledRenodeIsReportedAsSuchAndTheNextScenarioStillRuns()
+    {
+        var killed = false;
+        var progress = new SynchronousProgress(stage =>
+        {
+            // The firmware was told to hang; kill Renode under it.
+            if (stage.Contains("workload") && !killed)
+            {
+                killed = true;
+                Thread.Sleep(500);
+                foreach (var pid in PipelineFixture.RenodeChildren())
+                {
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+                }
+            }
+        });
+        var (results, _, sessions) = await PipelineFixture.RunManyAsync(
+        [
+            """
+            name: victim
+            emulator: renode
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 1KiB, then: hang }
+            timeout: 60s
+            """,
+            """
+            name: survivor
+            emulator: renode
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 1KiB }
+            timeout: 60s
+            """,
+        ], new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: true), progress);
+        var victim = results[0].Boards.Single();
+        Assert.That(killed, Is.True);
+        Assert.That(victim.Outcome, Is.EqualTo(Outcome.Error));
+        Assert.That(victim.Summary, Does.Contain("renode process ended unexpectedly (killed by SIGKILL)"));
+        Assert.That(victim.Figures.WallSeconds, Is.LessThan(30), "noticed at once, not at the timeout");
+        Assert.That(results[1].Passed, Is.True, results[1].Boards.Single().Summary);
+        Assert.That(sessions.Started, Is.EqualTo(2), "a fresh Renode replaced the killed one");
+        Assert.That(PipelineFixture.RenodeChildren(), Is.Empty);
+    }
+
+    /// <summary>Progress that runs the callback on the reporting thread, in order (Progress&lt;T&gt; posts to the pool).</summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}
+
+/// <summary>Renode scenario checks that need no Renode: they happen before anything runs.</summary>
+public class RenodeScenarioValidationTests
+{
+    [Test]
+    public void ABoardWithoutARenodePlatformIsRejectedBeforeAnythingRunsSayingWhereItRuns()
+    {
+        var file = TestEnvironment.NewScenarioFile("""
+            name: wrong-emulator
+            emulator: renode
+            boards: [mps2-an386]
+            firmware: diag
+            """);
+        var error = Assert.Throws<Harness.Yaml.YamlInputException>(() => TestEnvironment.Parser.ParseFile(file))!;
+        Assert.That(error.Errors.Select(e => e.ToString()), Has.Some.EndsWith("board 'mps2-an386' does not run on renode (it runs on: qemu)"));
+    }
+}
