@@ -46,15 +46,25 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             return run.Result(Outcome.Failed, $"does not fit: {problem}", wall, null);
         }
         IReadOnlyList<byte[]> inputs = [];
+        IReadOnlyList<byte[]>? golden = null;
         if (scenario.Model is not null)
         {
+            // Host work (features, golden outputs, and the host TFLM library they may have to build
+            // first) is shared by every board of the scenario and is not part of a board's timeout.
+            var step = "input tensors";
             try
             {
                 inputs = await host.InputsAsync(scenario, progress, cancellationToken);
+                if (scenario.Model.GoldenHost)
+                {
+                    step = "host golden run";
+                    progress?.Report($"{scenario.Name} on {board.Id}: host golden run");
+                    golden = await host.GoldenAsync(scenario, progress, cancellationToken);
+                }
             }
             catch (Exception e) when (e is FirmwareException or MissingToolException or TflmException or ModelException or EmulatorException)
             {
-                return run.Result(Outcome.Error, $"input tensors: {e.Message}", wall, null);
+                return run.Result(Outcome.Error, $"{step}: {e.Message}", wall, null);
             }
         }
         var boardFeatures = new List<(int Input, byte[] Rows, FeatureRun Run)>();
@@ -90,7 +100,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             var guard = new Guard(run, warm, link);
             var result = image.SpeaksLink
                 ? scenario.Model is not null
-                    ? await RunModelAsync(run, guard, warm, link, inputs, boardFeatures, progress, host, timeout.Token)
+                    ? await RunModelAsync(run, guard, warm, link, inputs, golden, boardFeatures, progress, timeout.Token)
                     : await RunDiagAsync(run, guard, warm, link, progress, timeout.Token)
                 : await RunConsoleAsync(run, guard, warm, timeout.Token);
             healthy = result.Outcome == Outcome.Passed;
@@ -100,6 +110,11 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         {
             return run.Result(Outcome.Failed, $"timed out after {scenario.Timeout.TotalSeconds:0.#} s (wall clock) waiting for {run.Stage}", wall,
                 $"Last console lines:{Environment.NewLine}{transcript.Tail()}");
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not this board's timeout and not the user: say so rather than end the run without a word.
+            return run.Result(Outcome.Error, $"cancelled unexpectedly while waiting for {run.Stage}: {e.Message}", wall, transcript.Tail());
         }
         catch (DeviceFaultException e)
         {
@@ -205,7 +220,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
     }
 
     private static async Task<BoardResult> RunModelAsync(RunState run, Guard guard, WarmSession warm, LinkClient link, IReadOnlyList<byte[]> hostInputs,
-        IReadOnlyList<(int Input, byte[] Rows, FeatureRun Run)> boardFeatures, IProgress<string>? progress, HostComputations host, CancellationToken cancellationToken)
+        IReadOnlyList<byte[]>? golden, IReadOnlyList<(int Input, byte[] Rows, FeatureRun Run)> boardFeatures, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var plan = run.Scenario.Model!;
         var inputs = hostInputs.ToArray();
@@ -271,11 +286,8 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             outputs.Add(new OutputValues(index, tensor.ToString(), TensorData.DecodeRaw(tensor, bytes), TensorData.Decode(tensor, bytes)));
         }
         checks.AddRange(plan.Outputs.SelectMany(expectation => Judge.Output(expectation, outputs[expectation.Index])));
-        if (plan.GoldenHost)
+        if (golden is { } expected)
         {
-            progress?.Report($"{run.Scenario.Name} on {run.Board.Id}: host golden run");
-            run.Stage = "the host golden run";
-            var expected = await host.GoldenAsync(run.Scenario, progress, cancellationToken);
             var kernels = boot["kernels"];
             checks.AddRange(plan.Model.Outputs.Select((tensor, i) => Judge.AgainstGolden(i, TensorData.DecodeRaw(tensor, expected[i]), outputs[i].Raw, bitExact: kernels == "reference", kernels)));
         }
