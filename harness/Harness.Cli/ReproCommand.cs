@@ -31,22 +31,22 @@ public static class ReproCommand
 
     private static async Task<int> RunAsync(FileInfo file, string? boardId, string? emulator, DirectoryInfo? output, CancellationToken cancellationToken)
     {
+        if (emulator is not null && !EmulatorRegistry.Names.Contains(emulator))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] unknown emulator '{emulator}'; known: {string.Join(", ", EmulatorRegistry.Names)}");
+            return RunCommand.ExitBadInput;
+        }
         var paths = HarnessPaths.Default();
         Scenario scenario;
         BoardCatalog catalog;
         try
         {
             catalog = BoardCatalog.Load(paths.PlatformsDirectory);
-            scenario = new ScenarioParser(catalog, new FirmwareBuilder(paths).Apps).ParseFile(file.FullName);
+            scenario = new ScenarioParser(catalog, new FirmwareBuilder(paths).Apps, emulator).ParseFile(file.FullName);
         }
         catch (YamlInputException e)
         {
             e.Errors.ToList().ForEach(error => AnsiConsole.MarkupLineInterpolated($"[red]error[/] {error}"));
-            return RunCommand.ExitBadInput;
-        }
-        if (emulator is not null && !EmulatorRegistry.Names.Contains(emulator))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]error[/] unknown emulator '{emulator}'; known: {string.Join(", ", EmulatorRegistry.Names)}");
             return RunCommand.ExitBadInput;
         }
         boardId ??= scenario.Boards.Count == 1 ? scenario.Boards[0] : null;

@@ -61,7 +61,7 @@ public static class RunCommand
             AnsiConsole.MarkupLineInterpolated($"[red]The board catalog is broken:[/] {e.Message}");
             return ExitBadInput;
         }
-        var parser = new ScenarioParser(catalog, new FirmwareBuilder(paths).Apps);
+        var parser = new ScenarioParser(catalog, new FirmwareBuilder(paths).Apps, emulator);
         var scenarios = new List<Scenario>();
         var inputErrors = false;
         foreach (var file in files)

@@ -13,7 +13,8 @@ namespace Harness.Scenarios;
 /// Reads a scenario file and checks everything that can be checked before building: keys, types,
 /// units, board names, files. Every problem is reported as file:line:column with what was expected.
 /// </summary>
-public sealed class ScenarioParser(BoardCatalog boards, IReadOnlyList<string> apps)
+/// <param name="emulatorOverride">The emulator every scenario runs on instead of the one it names (--emulator): boards are checked against it.</param>
+public sealed class ScenarioParser(BoardCatalog boards, IReadOnlyList<string> apps, string? emulatorOverride = null)
 {
     private static readonly string[] TopLevelKeys = ["name", "emulator", "boards", "board", "firmware", "diag", "console", "expect", "timeout",
         "model", "kernels", "arena", "inputs", "outputs"];
@@ -38,11 +39,12 @@ public sealed class ScenarioParser(BoardCatalog boards, IReadOnlyList<string> ap
             yaml.Error(yaml.Optional(root, "name")!, $"name '{name}' may contain only letters, digits, '.', '_' and '-' (it names report files)");
         }
         var emulatorNode = yaml.Optional(root, "emulator");
-        var emulator = yaml.String(emulatorNode, "an emulator name") ?? "qemu";
-        if (emulatorNode is not null && !EmulatorRegistry.Names.Contains(emulator))
+        var named = yaml.String(emulatorNode, "an emulator name");
+        if (emulatorNode is not null && named is not null && !EmulatorRegistry.Names.Contains(named))
         {
-            yaml.Error(emulatorNode, $"unknown emulator '{emulator}'; expected one of: {string.Join(", ", EmulatorRegistry.Names)}");
+            yaml.Error(emulatorNode, $"unknown emulator '{named}'; expected one of: {string.Join(", ", EmulatorRegistry.Names)}");
         }
+        var emulator = emulatorOverride ?? named ?? "qemu";
         var boardIds = ParseBoards(yaml, root, emulator);
         var (modelFirmware, model) = ParseModel(yaml, root, directory);
         var firmware = modelFirmware ?? ParseFirmware(yaml, root, directory, boardIds);

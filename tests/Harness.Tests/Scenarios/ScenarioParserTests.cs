@@ -47,6 +47,18 @@ public class ScenarioParserTests
     }
 
     [Test]
+    public void TheEmulatorGivenOnTheCommandLineDecidesWhichBoardsAreValid()
+    {
+        var file = TestEnvironment.NewScenarioFile("name: x\nboards: [nrf52840]\nfirmware: diag\n");
+        var onRenode = new ScenarioParser(TestEnvironment.Boards, new Harness.Firmware.FirmwareBuilder(TestEnvironment.Paths).Apps, "renode").ParseFile(file);
+        Assert.That(onRenode.Emulator, Is.EqualTo("renode"));
+        var onQemu = new ScenarioParser(TestEnvironment.Boards, new Harness.Firmware.FirmwareBuilder(TestEnvironment.Paths).Apps, "qemu");
+        var file2 = TestEnvironment.NewScenarioFile("name: x\nemulator: renode\nboards: [nrf52840]\nfirmware: diag\n");
+        var error = Assert.Throws<Harness.Yaml.YamlInputException>(() => onQemu.ParseFile(file2))!;
+        Assert.That(error.Message, Does.Contain("board 'nrf52840' does not run on qemu"));
+    }
+
+    [Test]
     public void MissingElfIsReportedWithItsPath()
     {
         var error = SingleError("name: x\nboards: [stm32f4]\nfirmware: { elf: build/app.elf }\nconsole: { pass: OK }\n");
