@@ -84,9 +84,13 @@ public class RenodeBackendTests
         foreach (var (a, b) in first.Boards.Zip(second.Boards))
         {
             Assert.That((a.Outcome, b.Outcome), Is.EqualTo((Outcome.Passed, Outcome.Passed)), $"{a.Summary} / {b.Summary}");
-            Assert.That(b.Checks.Select(c => c.Actual), Is.EqualTo(a.Checks.Select(c => c.Actual)), $"{a.Board}: same outputs");
+            var outputs = (Harness.Measurement.BoardResult r) => r.Checks.Where(c => c.Name != "counter vs emulator").Select(c => c.Actual);
+            Assert.That(outputs(b), Is.EqualTo(outputs(a)), $"{a.Board}: same outputs");
             Assert.That(b.Figures.Instructions, Is.EqualTo(a.Figures.Instructions), $"{a.Board} instructions");
-            Assert.That(b.Figures.Cycles, Is.EqualTo(a.Figures.Cycles), $"{a.Board} DWT cycles");
+            // CYCCNT reads Renode's virtual time, which moves in whole steps of a few instructions (see TimeStepInstructions).
+            var step = Harness.Emulation.Renode.RenodeScript.TimeStepInstructions(TestEnvironment.Boards.Get(a.Board));
+            TestContext.Out.WriteLine($"{a.Board}: DWT {a.Figures.Cycles} and {b.Figures.Cycles} cycles, {a.Figures.Instructions} instructions, time step {step} instructions");
+            Assert.That(Math.Abs(b.Figures.Cycles!.Value - a.Figures.Cycles!.Value), Is.LessThanOrEqualTo(step), $"{a.Board} DWT cycles: the same up to one step of Renode's virtual time");
             Assert.That(a.Figures.CounterSource, Is.EqualTo("dwt"));
             // PerformanceInMips is the clock in MHz, so CYCCNT counts instructions plus the reads around the region.
             Assert.That(a.Figures.Cycles!.Value - a.Figures.Instructions!.Value, Is.InRange(0, 50), $"{a.Board}: DWT vs Renode's ExecutedInstructions");

@@ -18,6 +18,15 @@ public static class RenodeScript
 
     private static long Mips(BoardDescription board) => Math.Max(1, board.ClockHz / 1_000_000);
 
+    /// <summary>
+    /// Renode's virtual time has 1 ns steps, so it advances by whole groups of this many instructions
+    /// (at 64 MIPS: 8 instructions = 125 ns) and carries the rest. DWT CYCCNT reads that time, so it
+    /// moves in steps of this size, and where in a step a measured region starts depends on how the
+    /// host's UART traffic fell: between runs CYCCNT over the same region can differ by up to one step,
+    /// while ExecutedInstructions is exact.
+    /// </summary>
+    public static long TimeStepInstructions(BoardDescription board) => Mips(board) / (long)System.Numerics.BigInteger.GreatestCommonDivisor(Mips(board), 1000);
+
     /// <summary>Everything up to a running board: machine, determinism, console terminal.</summary>
     /// <param name="logFile">Renode's log goes here (flushed line by line) instead of the console.</param>
     /// <param name="uartPort">Loopback port of the server-socket terminal wired to the console UART.</param>
