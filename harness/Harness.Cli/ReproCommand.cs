@@ -56,7 +56,7 @@ public static class ReproCommand
             return RunCommand.ExitBadInput;
         }
         scenario = scenario with { Boards = [boardId] };
-        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: false, emulator);
+        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: false);
         ScenarioResult result;
         await using (var runner = new ScenarioRunner(paths, catalog, options))
         {

@@ -101,7 +101,7 @@ public static class RunCommand
         }
 
         IReadOnlyList<ScenarioResult> results;
-        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, emulator, jobs, gdbPort, tflm);
+        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, jobs, gdbPort, tflm);
         await using (var runner = new ScenarioRunner(paths, catalog, options))
         {
             var printing = new Lock();

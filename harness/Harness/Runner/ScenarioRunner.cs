@@ -10,11 +10,10 @@ using Harness.Tools;
 namespace Harness.Runner;
 
 /// <param name="KeepWarm">Reuse an emulator session (reset it) for the next scenario it can run.</param>
-/// <param name="EmulatorOverride">Run every scenario on this emulator instead of the one it names.</param>
 /// <param name="Jobs">How many board runs go at once, each on its own emulator process.</param>
 /// <param name="GdbPort">Start the emulator's GDB server on this port and wait for a debugger (one board run only).</param>
 /// <param name="TflmRoot">The TFLM checkout given on the command line (else HARNESS_TFLM, else the settings file).</param>
-public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, string? EmulatorOverride = null, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null);
+public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null);
 
 /// <summary>
 /// Runs scenarios on their boards and collects judged results. Every (scenario, board) pair is one
@@ -91,14 +90,12 @@ public sealed class ScenarioRunner : IAsyncDisposable
         return scenarios.Select((scenario, s) => Complete(scenario, results[s])).ToList();
     }
 
-    private ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults) =>
-        new(scenario with { Emulator = EmulatorName(scenario) }, boardResults.Select(r => r!).ToList());
-
-    private string EmulatorName(Scenario scenario) => options.EmulatorOverride ?? scenario.Emulator;
+    private static ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults) =>
+        new(scenario, boardResults.Select(r => r!).ToList());
 
     private async Task<BoardResult> RunBoardAsync(Scenario scenario, string boardId, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var emulatorName = EmulatorName(scenario);
+        var emulatorName = scenario.Emulator;
         var emulator = EmulatorRegistry.Create(emulatorName, paths);
         var board = boards.Get(boardId);
         if (!emulator.Supports(board, out var reason))

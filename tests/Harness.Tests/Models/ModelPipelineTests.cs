@@ -15,9 +15,9 @@ public class ModelPipelineTests
     [SetUp]
     public void NeedsTflm() => TestEnvironment.RequireTflm();
 
-    private static async Task<ScenarioResult> RunAsync(string yaml, string? emulator = null)
+    private static async Task<ScenarioResult> RunAsync(string yaml)
     {
-        var (results, _, _) = await PipelineFixture.RunManyAsync([yaml], new RunOptions(PipelineFixture.NewWorkDirectory(), EmulatorOverride: emulator));
+        var (results, _, _) = await PipelineFixture.RunManyAsync([yaml], new RunOptions(PipelineFixture.NewWorkDirectory()));
         var result = results.Single();
         foreach (var board in result.Boards.Where(b => b.Model is not null))
         {
