@@ -16,6 +16,7 @@ catch (YamlInputException e)
 var root = new RootCommand("CI test harness for ML models on emulated microcontrollers")
 {
     RunCommand.Create(),
+    PrepareCommand.Create(),
     ReproCommand.Create(),
     ExampleModelCommand.Create(),
     DoctorCommand.Create(),

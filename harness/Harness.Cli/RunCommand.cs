@@ -40,45 +40,19 @@ public static class RunCommand
     private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo output, string? emulator, bool cold, int jobs,
         string[] onlyBoards, int? gdbPort, string? tflm, CancellationToken cancellationToken)
     {
-        if (emulator is not null && !EmulatorRegistry.Names.Contains(emulator))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]error[/] unknown emulator '{emulator}'; known: {string.Join(", ", EmulatorRegistry.Names)}");
-            return ExitBadInput;
-        }
         if (jobs < 1)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error[/] --jobs must be at least 1 (got {jobs})");
             return ExitBadInput;
         }
         var paths = HarnessPaths.Default();
-        BoardCatalog catalog;
-        try
+        if (ScenarioFiles.Load(paths, files, emulator) is not { } loaded)
         {
-            catalog = BoardCatalog.Load(paths.PlatformsDirectory);
-        }
-        catch (Exception e) when (e is YamlInputException or DirectoryNotFoundException)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]The board catalog is broken:[/] {e.Message}");
+            AnsiConsole.MarkupLine("[red]Nothing was run: fix the errors above.[/]");
             return ExitBadInput;
         }
-        var parser = new ScenarioParser(catalog, new FirmwareBuilder(paths).Apps, emulator);
-        var scenarios = new List<Scenario>();
+        var (catalog, scenarios) = loaded;
         var inputErrors = false;
-        foreach (var file in files)
-        {
-            try
-            {
-                scenarios.Add(parser.ParseFile(file.FullName));
-            }
-            catch (YamlInputException e)
-            {
-                inputErrors = true;
-                foreach (var error in e.Errors)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]error[/] {error}");
-                }
-            }
-        }
         if (onlyBoards.Length > 0)
         {
             foreach (var unknown in onlyBoards.Where(b => !scenarios.Any(s => s.Boards.Contains(b))))

@@ -57,8 +57,12 @@ public sealed record TfliteModel(
     IReadOnlyList<TensorInfo> Outputs,
     int Subgraphs)
 {
-    /// <summary>The operator codes the main graph (and any other subgraph) actually uses, each once.</summary>
-    public IReadOnlyList<OperatorCode> UsedOperators => OperatorCodeUse.Distinct().Order().Select(i => OperatorCodes[i]).ToList();
+    /// <summary>
+    /// The operators the graphs actually use, each once: a table that lists the same builtin (or custom
+    /// name) in several entries, as converters may write (one per version), still names one operator.
+    /// </summary>
+    public IReadOnlyList<OperatorCode> UsedOperators => OperatorCodeUse.Distinct().Order().Select(i => OperatorCodes[i])
+        .DistinctBy(code => (code.Builtin, code.IsCustom ? code.Custom : null)).ToList();
 
     public static TfliteModel Read(string path)
     {

@@ -151,6 +151,31 @@ public static class TfliteWriter
             [0], [3], "harness example: int8 fully-connected 4 -> 3 (written by the harness with FlatBuffers)");
     }
 
+    /// <summary>
+    /// The example classifier followed by a second FULLY_CONNECTED layer that passes its scores through
+    /// (identity weights), each layer naming its own entry of the operator table: FULLY_CONNECTED is
+    /// listed twice (versions 1 and 2), as converters write. Outputs are the example classifier's.
+    /// </summary>
+    public static byte[] RepeatedOperatorCodes()
+    {
+        const float inputScale = 0.05f, weightScale = 0.02f, outputScale = 0.05f;
+        sbyte[] weights = [50, 0, 0, -50, 0, 50, -50, 0, 25, 25, 25, 25];
+        sbyte[] identity = [50, 0, 0, 0, 50, 0, 0, 0, 50];
+        return Write(
+            [new OperatorCode(FullyConnected, null, 1), new OperatorCode(FullyConnected, null, 2)],
+            [
+                new WriterTensor("input", TensorType.Int8, [1, 4], null, new Quantization(inputScale, 0)),
+                new WriterTensor("weights", TensorType.Int8, [3, 4], weights.Select(w => (byte)w).ToArray(), new Quantization(weightScale, 0)),
+                new WriterTensor("bias", TensorType.Int32, [3], new byte[12], new Quantization(inputScale * weightScale, 0)),
+                new WriterTensor("hidden", TensorType.Int8, [1, 3], null, new Quantization(outputScale, 0)),
+                new WriterTensor("identity", TensorType.Int8, [3, 3], identity.Select(w => (byte)w).ToArray(), new Quantization(weightScale, 0)),
+                new WriterTensor("bias2", TensorType.Int32, [3], new byte[12], new Quantization(outputScale * weightScale, 0)),
+                new WriterTensor("scores", TensorType.Int8, [1, 3], null, new Quantization(outputScale, 0)),
+            ],
+            [new WriterOperator(0, [0, 1, 2], [3]), new WriterOperator(1, [3, 4, 5], [6])],
+            [0], [6], "harness example: two int8 fully-connected layers whose operator codes repeat FULLY_CONNECTED (written by the harness)");
+    }
+
     /// <summary>One custom operator between a float input and output: enough to test unsupported-op errors.</summary>
     public static byte[] SingleCustomOp(string customName) => Write(
         [new OperatorCode(OperatorCode.CustomBuiltin, customName, 1)],

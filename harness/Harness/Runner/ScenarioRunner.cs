@@ -15,6 +15,9 @@ namespace Harness.Runner;
 /// <param name="TflmRoot">The TFLM checkout given on the command line (else HARNESS_TFLM, else the settings file).</param>
 public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null);
 
+/// <summary>What preparing one board run built: its firmware, or why it could not be built.</summary>
+public sealed record PreparedBoard(string Scenario, string Board, string? Firmware, string? Error, TimeSpan Elapsed);
+
 /// <summary>
 /// Runs scenarios on their boards and collects judged results. Every (scenario, board) pair is one
 /// job; up to <see cref="RunOptions.Jobs"/> run at once, sharing the warm emulator sessions.
@@ -88,6 +91,43 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 }
             });
         return scenarios.Select((scenario, s) => Complete(scenario, results[s])).ToList();
+    }
+
+    /// <summary>
+    /// Builds what the scenarios need without running them: TFLM libraries, firmware, and a model
+    /// scenario's inputs and host golden outputs (a CI cache step; the suite's one-time set-up).
+    /// </summary>
+    public async Task<IReadOnlyList<PreparedBoard>> PrepareAsync(IReadOnlyList<Scenario> scenarios, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var prepared = new List<PreparedBoard>();
+        foreach (var scenario in scenarios)
+        {
+            foreach (var boardId in scenario.Boards)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var board = boards.Get(boardId);
+                try
+                {
+                    progress?.Report($"{scenario.Name} on {boardId}: firmware");
+                    var image = await firmware.ResolveAsync(scenario.Firmware, board, progress, cancellationToken);
+                    if (scenario.Model is not null)
+                    {
+                        await host.InputsAsync(scenario, progress, cancellationToken);
+                        if (scenario.Model.GoldenHost)
+                        {
+                            progress?.Report($"{scenario.Name}: host golden run");
+                            await host.GoldenAsync(scenario, progress, cancellationToken);
+                        }
+                    }
+                    prepared.Add(new PreparedBoard(scenario.Name, boardId, image.ElfPath, null, clock.Elapsed));
+                }
+                catch (Exception e) when (e is FirmwareException or MissingToolException or TflmException or ModelException or EmulatorException)
+                {
+                    prepared.Add(new PreparedBoard(scenario.Name, boardId, null, e.Message, clock.Elapsed));
+                }
+            }
+        }
+        return prepared;
     }
 
     private static ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults) =>

@@ -33,11 +33,17 @@ public sealed partial class TflmOps
         {
             throw new TflmException($"the TFLM checkout at {tflm.Root} lacks {SchemaPath} or {ResolverPath}; is it a complete tflite-micro checkout?");
         }
-        var enumText = EnumBody().Match(File.ReadAllText(schema)).Groups["body"].Value;
+        return Parse(File.ReadAllText(schema), File.ReadAllText(resolver)) ?? throw new TflmException($"could not read the operator list from {schema} and {resolver}");
+    }
+
+    /// <summary>The operator list from the text of TFLM's schema.fbs and micro_mutable_op_resolver.h; null when either has none.</summary>
+    public static TflmOps? Parse(string schemaText, string resolverText)
+    {
+        var enumText = EnumBody().Match(schemaText).Groups["body"].Value;
         var names = EnumEntry().Matches(enumText).ToDictionary(m => int.Parse(m.Groups["value"].Value), m => m.Groups["name"].Value);
         var builtins = new Dictionary<string, string>();
         var customs = new Dictionary<string, string>();
-        foreach (Match method in AddMethod().Matches(File.ReadAllText(resolver)))
+        foreach (Match method in AddMethod().Matches(resolverText))
         {
             if (method.Groups["builtin"].Success)
             {
@@ -50,7 +56,7 @@ public sealed partial class TflmOps
         }
         if (names.Count == 0 || builtins.Count == 0)
         {
-            throw new TflmException($"could not read the operator list from {schema} and {resolver}");
+            return null;
         }
         return new TflmOps(names, builtins, customs);
     }
@@ -74,6 +80,11 @@ public sealed partial class TflmOps
                 {
                     problems.Add($"custom op '{code.Custom}': this model was compiled for the Coral Edge TPU (edgetpu_compiler); TFLM cannot run it. Use the CPU .tflite from before Edge TPU compilation");
                 }
+                else if (code.Custom?.StartsWith("ethos-u", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    problems.Add($"custom op '{code.Custom}': this model was compiled by Arm's Vela for an Ethos-U NPU, which none of the harness's boards has; " +
+                                 "run the .tflite from before Vela compiled it (the plain int8 model runs on the Cortex-M CPU)");
+                }
                 else
                 {
                     problems.Add($"custom op '{code.Custom}' is not registered by TFLM's MicroMutableOpResolver");
@@ -94,7 +105,8 @@ public sealed partial class TflmOps
         {
             throw new ModelException(model.Path, $"cannot run on TFLM:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         }
-        return calls;
+        // The calls of one operator are the same however many table entries name it: register it once.
+        return calls.Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The C++ the runner includes: a resolver sized for exactly the model's operators.</summary>
