@@ -51,14 +51,14 @@ public static class DoctorCommand
         TflmCheckout tflm;
         try
         {
-            tflm = TflmCheckout.Open(root, source);
+            tflm = TflmCheckout.Open(root, source, settings.TflmCommit);
         }
         catch (TflmException e)
         {
             AnsiConsole.MarkupLineInterpolated($"TensorFlow Lite Micro: [red]broken[/] — {e.Message}");
             return;
         }
-        AnsiConsole.MarkupLineInterpolated($"TensorFlow Lite Micro: [green]found[/] {tflm.Root} (from {source}), commit {tflm.Commit}");
+        AnsiConsole.MarkupLineInterpolated($"TensorFlow Lite Micro: [green]found[/] {tflm.Root} (from {source}), commit {tflm.Commit}{(tflm.Commit == TflmCheckout.UnknownCommit ? " — name it with 'tflm_commit:' in the settings file so reports can say which TFLM ran" : "")}");
         var table = new Table().AddColumns("TFLM third-party piece", "status", "where / pinned version");
         foreach (var status in tflm.CheckDependencies(cmsisNn: true))
         {

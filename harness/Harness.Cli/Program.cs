@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Harness.Cli;
+using Harness.Runner;
 using Harness.Tools;
 using Harness.Yaml;
+using Spectre.Console;
 
 try
 {
@@ -11,6 +13,11 @@ catch (YamlInputException e)
 {
     Console.Error.WriteLine($"The settings file is broken:{Environment.NewLine}{e.Message}");
     return RunCommand.ExitBadInput;
+}
+if (Console.IsOutputRedirected)
+{
+    // CI logs: wide enough that tables keep whole counts and headers instead of cutting them.
+    AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
 }
 
 var root = new RootCommand("CI test harness for ML models on emulated microcontrollers")
@@ -22,4 +29,14 @@ var root = new RootCommand("CI test harness for ML models on emulated microcontr
     DoctorCommand.Create(),
     BoardsCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+try
+{
+    // Ctrl-C and SIGTERM cancel the run; the harness then stops its emulators and writes the reports,
+    // which can take a few seconds (Renode quits slowly): give it that long before the process is ended.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine(HarnessBug.Record(e, $"running 'harness {string.Join(' ', args)}'"));
+    return 3;
+}

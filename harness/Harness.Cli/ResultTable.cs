@@ -1,32 +1,38 @@
 using System.Globalization;
 using Harness.Measurement;
 using Harness.Reports;
+using Harness.Tflm;
 using Harness.Yaml;
 using Spectre.Console;
 
 namespace Harness.Cli;
 
-/// <summary>The result table people read: one row per board, figures with units, then why anything failed.</summary>
+/// <summary>The result table people read: one row per board, exact figures with units, then why anything failed.</summary>
 public static class ResultTable
 {
     public static void Print(ScenarioResult result)
     {
-        var table = new Table().Title($"[bold]{Markup.Escape(result.Scenario.Name)}[/] ({Markup.Escape(result.Scenario.Emulator)})")
-            .AddColumns("board", "result", "instructions", "cycles", "RAM", "flash", "wall");
+        var table = new Table().Title($"[bold]{Markup.Escape(result.Scenario.Name)}[/] ({Markup.Escape(result.Scenario.Emulator)})");
+        foreach (var (header, right) in new[] { ("board", false), ("result", false), ("instructions", true), ("cycles", true), ("RAM", true), ("flash", true), ("wall", true) })
+        {
+            var column = new TableColumn(header).NoWrap();
+            table.AddColumn(right ? column.RightAligned() : column);
+        }
         foreach (var board in result.Boards)
         {
             var outcome = board.Outcome switch
             {
                 Outcome.Passed => "[green]PASS[/]",
                 Outcome.Failed => "[red]FAIL[/]",
+                Outcome.NotRun => "[grey]NOT RUN[/]",
                 _ => "[red]ERROR[/]",
             };
             var f = board.Figures;
             table.AddRow(
                 Markup.Escape(board.Board),
                 outcome,
-                f.Instructions is { } i ? Quantity.FormatCount(i) : "–",
-                f.Cycles is { } c ? $"{Quantity.FormatCount(c)} ({Markup.Escape(f.CounterSource ?? "")})" : "–",
+                f.Instructions is { } i ? Exact(i) : "–",
+                f.Cycles is { } c ? $"{Exact(c)} ({Markup.Escape(f.CounterSource ?? "")})" : "–",
                 f.RamBytes is { } ram ? Quantity.FormatBytes(ram) : f.StaticRamBytes > 0 ? $"{Quantity.FormatBytes(f.StaticRamBytes)} static" : "–",
                 f.FlashBytes > 0 ? Quantity.FormatBytes(f.FlashBytes) : "–",
                 f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture));
@@ -35,7 +41,7 @@ public static class ResultTable
         foreach (var board in result.Boards.Where(b => b.Model is not null))
         {
             var m = board.Model!;
-            AnsiConsole.MarkupLineInterpolated($"{board.Board}: {Path.GetFileName(m.Model)} on TFLM {m.TflmCommit[..Math.Min(12, m.TflmCommit.Length)]}, {m.Kernels} kernels, arena {Quantity.FormatBytes(m.ArenaUsedBytes)} used of {Quantity.FormatBytes(m.ArenaBytes)}");
+            AnsiConsole.MarkupLineInterpolated($"{board.Board}: {Path.GetFileName(m.Model)} on TFLM {TflmCheckout.Short(m.TflmCommit)}, {m.Kernels.Name()} kernels, arena {Quantity.FormatBytes(m.ArenaUsedBytes)} used of {Quantity.FormatBytes(m.ArenaBytes)}");
         }
         foreach (var board in result.Boards.Where(b => !b.Passed))
         {
@@ -55,15 +61,22 @@ public static class ResultTable
         {
             return;
         }
-        var table = new Table().Title("[bold]models side by side[/]").AddColumns("board", "scenario", "kernels", "instructions", "× reference", "flash", "arena used");
+        var table = new Table().Title("[bold]models side by side[/]");
+        foreach (var header in new[] { "board", "scenario", "kernels", "instructions", "× reference", "flash", "arena used" })
+        {
+            table.AddColumn(new TableColumn(header).NoWrap());
+        }
         foreach (var (name, board) in runs.OrderBy(r => r.Board.Board, StringComparer.Ordinal))
         {
             var m = board.Model!;
-            table.AddRow(Markup.Escape(board.Board), Markup.Escape(name), Markup.Escape(m.Kernels), Quantity.FormatCount(board.Figures.Instructions!.Value),
+            table.AddRow(Markup.Escape(board.Board), Markup.Escape(name), Markup.Escape(m.Kernels.Name()), Exact(board.Figures.Instructions!.Value),
                 MarkdownReport.AgainstReference(board, runs.Select(r => r.Board)), Quantity.FormatBytes(board.Figures.FlashBytes), Quantity.FormatBytes(m.ArenaUsedBytes));
         }
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Counts in full, with thousands separators: a regression of a few instructions must be visible.</summary>
+    private static string Exact(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Indent(string text) => string.Join(Environment.NewLine, text.Split('\n').Select(l => "    " + l.TrimEnd('\r')));
 }

@@ -18,6 +18,8 @@ public static class RunCommand
     public const int ExitPassed = 0;
     public const int ExitFailed = 1;
     public const int ExitBadInput = 2;
+    /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it); the reports hold what finished.</summary>
+    public const int ExitInterrupted = 130;
 
     public static Command Create()
     {
@@ -74,19 +76,26 @@ public static class RunCommand
             return ExitBadInput;
         }
 
+        var reports = new ReportFolder(output.FullName);
         IReadOnlyList<ScenarioResult> results;
         var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, jobs, gdbPort, tflm);
+        var live = !Console.IsOutputRedirected && jobs == 1 && gdbPort is null;
         await using (var runner = new ScenarioRunner(paths, catalog, options))
         {
             var printing = new Lock();
             void Done(ScenarioResult result)
             {
-                lock (printing)
+                // Written the moment a scenario finishes, so a run that is stopped later keeps it.
+                reports.WriteScenario(result);
+                if (!live)
                 {
-                    ResultTable.Print(result);
+                    lock (printing)
+                    {
+                        ResultTable.Print(result);
+                    }
                 }
             }
-            if (Console.IsOutputRedirected || jobs > 1 || gdbPort is not null)
+            if (!live)
             {
                 var lines = new Progress<string>(s => Console.Error.WriteLine($"… {s}"));
                 results = await runner.RunAllAsync(scenarios, lines, Done, cancellationToken);
@@ -95,12 +104,8 @@ public static class RunCommand
             {
                 // Tables are printed once the live status line is gone, so they are not torn by it.
                 results = await AnsiConsole.Status().StartAsync("starting", async context =>
-                    await runner.RunAllAsync(scenarios, new Progress<string>(s => context.Status(Markup.Escape(s))), null, cancellationToken));
-                results.ToList().ForEach(Done);
-            }
-            foreach (var result in results)
-            {
-                await WriteReportsAsync(result, output.FullName, cancellationToken);
+                    await runner.RunAllAsync(scenarios, new Progress<string>(s => context.Status(Markup.Escape(s))), Done, cancellationToken));
+                results.ToList().ForEach(ResultTable.Print);
             }
             if (runner.Sessions.Started + runner.Sessions.Reused > 0)
             {
@@ -108,20 +113,14 @@ public static class RunCommand
             }
         }
         ResultTable.PrintModelComparison(results);
-        var junit = await JUnitReport.WriteAsync(results, Path.Combine(output.FullName, "junit.xml"), cancellationToken);
-        var markdown = await MarkdownReport.WriteAsync(results, Path.Combine(output.FullName, "summary.md"), cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"Reports: {output.FullName} (JSON per scenario, {Path.GetFileName(junit)}, {Path.GetFileName(markdown)}, console logs)");
-        return results.All(r => r.Passed) ? ExitPassed : ExitFailed;
-    }
-
-    private static async Task WriteReportsAsync(ScenarioResult result, string directory, CancellationToken cancellationToken)
-    {
-        await JsonReport.WriteAsync(result, directory, cancellationToken);
-        var logs = Path.Combine(directory, result.Scenario.Name);
-        Directory.CreateDirectory(logs);
-        foreach (var board in result.Boards)
+        reports.WriteSummaries(results);
+        AnsiConsole.MarkupLineInterpolated($"Reports: {reports.Directory} (JSON per scenario, {ReportFolder.JUnitName}, {ReportFolder.SummaryName}, console logs)");
+        var runs = results.SelectMany(r => r.Boards).ToList();
+        if (cancellationToken.IsCancellationRequested)
         {
-            await File.WriteAllLinesAsync(Path.Combine(logs, $"{board.Board}.log"), board.Console.Select(l => l.ToString()), cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted:[/] {runs.Count(b => b.Outcome != Outcome.NotRun)} of {runs.Count} board runs finished; the reports mark the rest as not run.");
+            return ExitInterrupted;
         }
+        return runs.All(b => b.Passed) ? ExitPassed : ExitFailed;
     }
 }

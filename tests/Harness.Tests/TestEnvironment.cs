@@ -74,12 +74,12 @@ public static class TestEnvironment
     /// <summary>The TFLM checkout (HARNESS_TFLM or the settings file); skips with the reason when there is none.</summary>
     public static Harness.Tflm.TflmCheckout RequireTflm()
     {
-        var root = Harness.Tflm.TflmCheckout.Locate(null, HarnessSettings.Load(), out var source);
-        if (root is null)
+        var tflm = Harness.Tflm.TflmCheckout.OpenConfigured(null, HarnessSettings.Load(), out var source);
+        if (tflm is null)
         {
             Assert.Ignore($"no TensorFlow Lite Micro checkout: {source}; the model tests need one (see README, 'Model scenarios')");
         }
-        return Harness.Tflm.TflmCheckout.Open(root!, source);
+        return tflm!;
     }
 
     public static string NewScenarioFile(string yaml)

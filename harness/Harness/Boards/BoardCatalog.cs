@@ -131,7 +131,7 @@ public sealed class BoardCatalog
     }
 }
 
-public sealed class UnknownBoardException(string id, string message) : Exception(message)
+public sealed class UnknownBoardException(string id, string message) : HarnessException(message)
 {
     public string Id { get; } = id;
 }

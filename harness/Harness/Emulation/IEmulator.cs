@@ -75,11 +75,12 @@ public sealed record EmulatorExit(int ExitCode, string Diagnostics, bool Request
 public sealed record ClockModel(double InstructionsPerSecond, long CounterHz, string Description)
 {
     /// <summary>The firmware's counter ticks as core cycles, at one instruction per cycle of virtual time.</summary>
-    public long CyclesFrom(ulong ticks, string counterSource) =>
-        counterSource == "dwt" ? (long)ticks : (long)Math.Round(ticks * InstructionsPerSecond / CounterHz);
+    /// <param name="countsCoreCycles">The counter is the core's own cycle counter (DWT), not a board timer at <see cref="CounterHz"/>.</param>
+    public long CyclesFrom(ulong ticks, bool countsCoreCycles) =>
+        countsCoreCycles ? (long)ticks : (long)Math.Round(ticks * InstructionsPerSecond / CounterHz);
 
     /// <summary>How many instructions one tick of the counter stands for: the finest difference it can show.</summary>
-    public double InstructionsPerTick(string counterSource) => counterSource == "dwt" ? 1 : InstructionsPerSecond / CounterHz;
+    public double InstructionsPerTick(bool countsCoreCycles) => countsCoreCycles ? 1 : InstructionsPerSecond / CounterHz;
 }
 
-public class EmulatorException(string message) : Exception(message);
+public class EmulatorException(string message, Measurement.Outcome outcome = Measurement.Outcome.Error) : HarnessException(message, outcome);

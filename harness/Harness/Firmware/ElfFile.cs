@@ -139,4 +139,4 @@ public sealed class ElfFile
     }
 }
 
-public sealed class FirmwareException(string message) : Exception(message);
+public sealed class FirmwareException(string message) : HarnessException(message);

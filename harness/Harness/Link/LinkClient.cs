@@ -44,6 +44,7 @@ public sealed class LinkClient : IAsyncDisposable
         readLoop = Task.Run(ReadLoopAsync);
     }
 
+    public ConsoleTranscript Transcript => transcript;
     public long GarbageBytes { get; private set; }
     public long BytesReceived { get; private set; }
     public Task<FaultReport> Fault => fault.Task;
@@ -87,7 +88,7 @@ public sealed class LinkClient : IAsyncDisposable
                 var frame = await response;
                 if (frame.Sequence != seq)
                 {
-                    transcript.Add("link", $"ignored a stale response (seq {frame.Sequence}, expected {seq})");
+                    transcript.Add(LineSource.Link, $"ignored a stale response (seq {frame.Sequence}, expected {seq})");
                     continue;
                 }
                 if (frame.Type == (byte)FrameType.Error)
@@ -206,26 +207,26 @@ public sealed class LinkClient : IAsyncDisposable
         switch (item)
         {
             case TextLine line:
-                transcript.Add("uart", line.Text);
+                transcript.Add(LineSource.Uart, line.Text);
                 break;
             case Garbage junk:
                 GarbageBytes += junk.ByteCount;
-                transcript.Add("garbage", $"skipped {junk.ByteCount} bytes that were neither a frame nor text: {junk.Preview}");
+                transcript.Add(LineSource.Garbage, $"skipped {junk.ByteCount} bytes that were neither a frame nor text: {junk.Preview}");
                 break;
             case FrameItem { Frame: var frame }:
                 switch ((FrameType)frame.Type)
                 {
                     case FrameType.Boot:
                         var info = DeviceInfo.Parse(frame.Body);
-                        transcript.Add("boot", info.ToString());
+                        transcript.Add(LineSource.Boot, info.ToString());
                         boots.Writer.TryWrite(info);
                         break;
                     case FrameType.Log:
-                        transcript.Add("log", Encoding.UTF8.GetString(frame.Body));
+                        transcript.Add(LineSource.Log, Encoding.UTF8.GetString(frame.Body));
                         break;
                     case FrameType.Fault:
                         var report = FaultReport.Parse(frame.Body);
-                        transcript.Add("fault", $"{report.ExceptionName}: {report.Registers}");
+                        transcript.Add(LineSource.Fault, $"{report.ExceptionName}: {report.Registers}");
                         fault.TrySetResult(report);
                         break;
                     default:

@@ -1,6 +1,6 @@
 namespace Harness.Link;
 
-public class LinkException(string message) : Exception(message);
+public class LinkException(string message, Measurement.Outcome outcome = Measurement.Outcome.Error) : HarnessException(message, outcome);
 
 /// <summary>The device sent something that breaks the protocol.</summary>
 public sealed class LinkProtocolException(string message) : LinkException(message);
@@ -15,7 +15,7 @@ public sealed class DeviceErrorException(byte code, string message)
 
 /// <summary>The device reported a CPU fault while the host waited for it.</summary>
 public sealed class DeviceFaultException(FaultReport report)
-    : LinkException($"the device faulted: {report.ExceptionName} at PC=0x{report.Pc:x8}")
+    : LinkException($"the device faulted: {report.ExceptionName} at PC=0x{report.Pc:x8}", Measurement.Outcome.Failed)
 {
     public FaultReport Report { get; } = report;
 }

@@ -1,120 +1,101 @@
 using Harness.Link;
 using Harness.Models;
-using System.Globalization;
-using Harness.Emulation;
 using Harness.Scenarios;
-using Harness.Yaml;
+using Harness.Tflm;
 
 namespace Harness.Measurement;
 
-/// <summary>Compares figures with budgets, and the firmware's counter with the emulator's count.</summary>
-public static class Judge
+/// <summary>
+/// The judge: a pure function from what was asked (the plan), what the device said (the observation)
+/// and what the harness knows of the run (image, clock, budgets, host reference) to checks and figures.
+/// No I/O, no emulator: every verdict can be tested in memory.
+/// </summary>
+public static partial class Judge
 {
-    public static IReadOnlyList<Check> Budgets(Budgets budgets, Figures figures)
+    public static Verdict Diag(DiagPlan plan, DiagObservation seen, JudgeContext run)
     {
-        var checks = new List<Check>();
-        void Limit(string name, long? max, long? actual, Func<long, string> format)
+        var checks = new List<Check>
         {
-            if (max is null)
+            new("link protocol", seen.HelloProtocol == Frame.ProtocolVersion, $"version {Frame.ProtocolVersion}", $"version {seen.HelloProtocol}"),
+            new("upload checksum", seen.DeviceCrc == seen.SentCrc && seen.DeviceBytes == seen.SentBytes,
+                $"CRC-32 0x{seen.SentCrc:x8} over {seen.SentBytes} B (host)", $"0x{seen.DeviceCrc:x8} over {seen.DeviceBytes} B (device)"),
+        };
+        var expected = DiagClient.ExpectedWorkload(seen.WorkloadIterations);
+        checks.Add(new Check("workload result", seen.WorkloadValue == expected, $"0x{expected:x8}", $"0x{seen.WorkloadValue:x8}"));
+        var cycles = run.Clock.CyclesFrom(seen.WorkloadTicks, seen.Boot.Counter.CountsCoreCycles);
+        checks.Add(CounterCheck(seen.Instructions, cycles, seen.Boot.Counter, run));
+        if (seen.Finale is { } finale)
+        {
+            if (plan.Then == DiagFinale.Fault)
             {
-                return;
+                checks.Add(new Check("on-purpose fault", !finale.AnsweredInsteadOfFaulting, "a fault report", "the device answered instead of faulting"));
             }
-            checks.Add(actual is null
-                ? new Check(name, false, $"≤ {format(max.Value)}", "not measured")
-                : new Check(name, actual <= max, $"≤ {format(max.Value)}", format(actual.Value)));
-        }
-        Limit("instructions", budgets.Instructions, figures.Instructions, Quantity.FormatCount);
-        Limit("cycles", budgets.Cycles, figures.Cycles, Quantity.FormatCount);
-        Limit("flash", budgets.FlashBytes, figures.FlashBytes, Quantity.FormatBytes);
-        Limit("ram", budgets.RamBytes, figures.RamBytes, Quantity.FormatBytes);
-        Limit("stack", budgets.StackBytes, figures.StackHighWaterBytes, Quantity.FormatBytes);
-        return checks;
-    }
-
-    /// <summary>An output against its expectation: values within the tolerance, exact stored values, the top class.</summary>
-    public static IReadOnlyList<Check> Output(OutputExpectation expected, OutputValues actual)
-    {
-        var checks = new List<Check>();
-        var name = $"output {expected.Index}";
-        if (expected.Values is { } values)
-        {
-            var worst = values.Zip(actual.Values, (e, a) => Math.Abs(e - a)).DefaultIfEmpty(0).Max();
-            var outside = values.Zip(actual.Values, (e, a) => (e, a)).Select((p, i) => (p.e, p.a, i))
-                .Where(p => !(Math.Abs(p.e - p.a) <= expected.Tolerance + expected.RelativeTolerance * Math.Abs(p.e))).ToList();
-            var allowed = expected.RelativeTolerance > 0
-                ? $"± ({expected.Tolerance.ToString(CultureInfo.InvariantCulture)} + {expected.RelativeTolerance.ToString(CultureInfo.InvariantCulture)} × |expected|)"
-                : $"± {expected.Tolerance.ToString(CultureInfo.InvariantCulture)}";
-            var where = outside.Count > 0 ? $"; {outside.Count} outside, first at [{outside[0].i}]: {outside[0].a.ToString("G6", CultureInfo.InvariantCulture)} for {outside[0].e.ToString("G6", CultureInfo.InvariantCulture)}" : "";
-            checks.Add(new Check($"{name} values", outside.Count == 0 && values.Count == actual.Values.Count,
-                $"[{Format(values)}] {allowed}", $"[{Format(actual.Values)}] (largest difference {worst.ToString("G4", CultureInfo.InvariantCulture)}{where})"));
-        }
-        if (expected.Raw is { } raw)
-        {
-            checks.Add(new Check($"{name} stored values", raw.Select(r => (double)r).SequenceEqual(actual.Raw), $"[{string.Join(", ", raw)}]", $"[{Format(actual.Raw)}]"));
-        }
-        if (expected.Top1 is { } top)
-        {
-            var best = actual.Values.Select((v, i) => (v, i)).MaxBy(p => p.v).i;
-            checks.Add(new Check($"{name} top-1", best == top, expected.ClassName(top), $"{expected.ClassName(best)} ([{Format(actual.Values)}])"));
-        }
-        return checks;
-    }
-
-    /// <summary>
-    /// The model's tensors as the board's interpreter allocated them against what the harness read from
-    /// the .tflite: type, shape, quantization and bytes of every input and output, and no more of them.
-    /// </summary>
-    public static Check TensorsAsDescribed(IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs,
-        IReadOnlyList<DeviceTensor?> boardInputs, IReadOnlyList<DeviceTensor?> boardOutputs)
-    {
-        var problems = new List<string>();
-        void Compare(string kind, IReadOnlyList<TensorInfo> expected, IReadOnlyList<DeviceTensor?> actual)
-        {
-            for (var i = 0; i < Math.Max(expected.Count, actual.Count); i++)
+            if (plan.Then == DiagFinale.Garbage)
             {
-                var (model, board) = (expected.ElementAtOrDefault(i), actual.ElementAtOrDefault(i));
-                if (model is null || board is null)
-                {
-                    problems.Add(model is null ? $"{kind} {i} exists on the board only ({board})" : $"{kind} {i} {model} is missing on the board");
-                }
-                else if (!string.Equals(board.Type, model.Type.Name(), StringComparison.OrdinalIgnoreCase) || !board.Shape.SequenceEqual(model.Shape)
-                         || board.Bytes != model.Bytes || (model.Quantization is { } q && (board.Scale != q.Scale || board.ZeroPoint != q.ZeroPoint)))
-                {
-                    problems.Add($"{kind} {i}: the .tflite says {model}, the board allocated {board}");
-                }
+                checks.Add(new Check("resynchronised after junk", finale.GarbageSkipped > 0 && finale.AppAfterGarbage == seen.Boot.App,
+                    "junk skipped both ways, link still answering", $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'"));
             }
         }
-        Compare("input", inputs, boardInputs);
-        Compare("output", outputs, boardOutputs);
-        return new Check("tensors on the board", problems.Count == 0, $"{inputs.Count} inputs and {outputs.Count} outputs as in the .tflite",
-            problems.Count == 0 ? "the same types, shapes, quantization and sizes" : string.Join("; ", problems));
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater);
+        checks.AddRange(Budgets(run.Budgets, figures));
+        return new Verdict(checks, figures);
     }
 
-    /// <summary>
-    /// An output against the host-native run (TFLM reference kernels): bit-exact for reference kernels on
-    /// the board; with optimized kernels the largest difference in stored values is reported and may be 1.
-    /// </summary>
-    public static Check AgainstGolden(int index, IReadOnlyList<double> host, IReadOnlyList<double> board, bool bitExact, string kernels, string? name = null)
+    public static Verdict Console(ConsoleExpectation expectation, ConsoleObservation seen, JudgeContext run)
     {
-        var largest = host.Zip(board, (h, b) => Math.Abs(h - b)).DefaultIfEmpty(0).Max();
-        var allowed = bitExact ? 0 : 1;
-        return new Check(name ?? $"output {index} vs host golden", largest <= allowed && host.Count == board.Count,
-            bitExact ? "bit-exact with the host run (reference kernels)" : $"within {allowed} of the host run (reference kernels; board: {kernels})",
-            largest == 0 ? "identical" : $"largest difference {largest.ToString(CultureInfo.InvariantCulture)} (board [{Format(board)}], host [{Format(host)}])");
+        var checks = new List<Check> { new("console", seen.Passed, $"a line matching {string.Join(" or ", expectation.Pass)}", seen.DecidingLine) };
+        var figures = Figures.Of(run.Image, seen.Instructions);
+        checks.AddRange(Budgets(run.Budgets, figures));
+        return new Verdict(checks, figures);
     }
 
-    private static string Format(IEnumerable<double> values) =>
-        string.Join(", ", values.Take(12).Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + (values.Skip(12).Any() ? ", …" : "");
-
-    /// <summary>
-    /// The firmware's counter must tell the same story as the emulator's instruction count: equal
-    /// up to the counter's resolution and the few instructions between reading it and the markers.
-    /// </summary>
-    public static Check CounterAgreesWithEmulator(long instructions, long cycles, ClockModel clock, string counterSource)
+    /// <param name="features">Inputs whose features the board made itself (features: { on: board }), judged against the host's.</param>
+    public static Verdict Model(ModelPlan plan, ModelObservation seen, HostReference host, IReadOnlyList<BoardFeatures> features, JudgeContext run)
     {
-        var tolerance = (long)Math.Ceiling(2 * clock.InstructionsPerTick(counterSource)) + 100 + instructions / 1000;
-        var difference = Math.Abs(cycles - instructions);
-        return new Check("counter vs emulator", difference <= tolerance,
-            $"|cycles − instructions| ≤ {tolerance}", $"{difference} ({counterSource}: {cycles} cycles, {instructions} instructions)");
+        var model = plan.Model;
+        if (!seen.Boot.Ready)
+        {
+            return new Verdict([new Check("model set-up", false, "TFLM allocates the model's tensors", $"{seen.Boot.Status}: {seen.TflmSays}")], Figures.Of(run.Image));
+        }
+        var described = TensorsAsDescribed(model.Inputs, model.Outputs, seen.InputTensors ?? [], seen.OutputTensors ?? []);
+        if (!described.Passed || seen.Invoke is not { } invoke)
+        {
+            return new Verdict([described], Figures.Of(run.Image));
+        }
+        var checks = features.Select(f => AgainstGolden(f.Input, TensorData.DecodeRaw(model.Inputs[f.Input], host.Inputs[f.Input]),
+            TensorData.DecodeRaw(model.Inputs[f.Input], f.Observation.Rows), f.Kernels, $"input {f.Input} features (board) vs host")).ToList();
+        checks.Add(described);
+        checks.Add(new Check("invoke", invoke.Ok, "Invoke() returns kTfLiteOk", invoke.Ok ? "kTfLiteOk" : $"an error: {seen.TflmSays}"));
+        var counter = seen.Boot.Counter;
+        var cycles = run.Clock.CyclesFrom(invoke.CounterTicks, counter.CountsCoreCycles);
+        checks.Add(CounterCheck(seen.Instructions, cycles, counter, run));
+
+        var outputs = seen.Outputs.Select((bytes, i) => new OutputValues(i, model.Outputs[i].ToString(),
+            TensorData.DecodeRaw(model.Outputs[i], bytes), TensorData.Decode(model.Outputs[i], bytes))).ToList();
+        var kernels = KernelSets.FromName(seen.Boot.Kernels) ?? KernelSet.Reference;
+        if (outputs.Count == model.Outputs.Count)
+        {
+            checks.AddRange(plan.Outputs.SelectMany(expectation => Output(expectation, outputs[expectation.Index])));
+            if (host.Golden is { } golden)
+            {
+                checks.AddRange(model.Outputs.Select((tensor, i) => AgainstGolden(i, TensorData.DecodeRaw(tensor, golden[i]), outputs[i].Raw, kernels)));
+            }
+        }
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater);
+        checks.AddRange(Budgets(run.Budgets, figures));
+        var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles))).ToList();
+        var featureRun = features.Select(f => new FeatureRun(f.Preprocessor, f.Input, f.Observation.Windows, f.Observation.WindowInstructions.Sum(),
+            f.Observation.WindowInstructions.DefaultIfEmpty(0).Max(), f.FlashBytes, f.Observation.Stats.ArenaUsed, f.Kernels)).FirstOrDefault();
+        var modelRun = new ModelRun(model.Path, seen.Boot.TflmCommit ?? "unknown", kernels, seen.Stats?.ArenaSize ?? seen.Boot.ArenaBytes ?? 0,
+            seen.Stats?.ArenaUsed ?? seen.Boot.ArenaUsedBytes ?? 0, outputs, operators, seen.InvokeWallSeconds, featureRun);
+        return new Verdict(checks, figures, modelRun);
     }
+
+    private static Check CounterCheck(long? instructions, long cycles, DeviceCounter counter, JudgeContext run) => instructions switch
+    {
+        null => new Check("instruction count", false, "a count from the emulator", "none arrived"),
+        _ when run.Debugged => Check.NotJudged("counter vs emulator", "the firmware's counter agrees with the emulator's count",
+            $"a debugger held the board, and its stops move the counter ({counter}: {cycles} cycles, {instructions} instructions)"),
+        { } count => CounterAgreesWithEmulator(count, cycles, run.Clock, counter),
+    };
 }

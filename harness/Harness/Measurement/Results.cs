@@ -1,5 +1,7 @@
+using Harness.Firmware;
 using Harness.Link;
 using Harness.Scenarios;
+using Harness.Tflm;
 
 namespace Harness.Measurement;
 
@@ -20,6 +22,11 @@ public sealed record Figures(
     bool BuildFromCache)
 {
     public static readonly Figures Empty = new(null, null, null, 0, 0, null, null, 0, 0, false);
+
+    /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
+    public static Figures Of(FirmwareImage image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
+        new(instructions, cycles, counter?.Name, image.Memory.FlashBytes, image.Memory.StaticRamBytes, stackHighWater,
+            stackHighWater is { } stack ? image.Memory.StaticRamBytes + stack : null, 0, image.BuildTime.TotalSeconds, image.FromCache);
 }
 
 /// <summary>What a model run adds: which TFLM ran it, the arena, every output's values, cycles per operator, and how
@@ -27,7 +34,7 @@ public sealed record Figures(
 public sealed record ModelRun(
     string Model,
     string TflmCommit,
-    string Kernels,
+    KernelSet Kernels,
     long ArenaBytes,
     long ArenaUsedBytes,
     IReadOnlyList<OutputValues> Outputs,
@@ -36,7 +43,7 @@ public sealed record ModelRun(
     FeatureRun? Features = null);
 
 /// <summary>A preprocessor model run on the board to make an input's features: one invoke per window of audio.</summary>
-public sealed record FeatureRun(string Model, int Input, int Windows, long TotalInstructions, long MaxWindowInstructions, long FlashBytes, long ArenaUsedBytes, string Kernels)
+public sealed record FeatureRun(string Model, int Input, int Windows, long TotalInstructions, long MaxWindowInstructions, long FlashBytes, long ArenaUsedBytes, KernelSet Kernels)
 {
     public long MeanWindowInstructions => Windows == 0 ? 0 : TotalInstructions / Windows;
 }
@@ -47,9 +54,20 @@ public sealed record OutputValues(int Index, string Tensor, IReadOnlyList<double
 public sealed record OperatorCycles(int Index, string Operator, long Cycles);
 
 /// <summary>One judged expectation.</summary>
-public sealed record Check(string Name, bool Passed, string Expected, string Actual);
+public sealed record Check(string Name, bool Passed, string Expected, string Actual)
+{
+    /// <summary>An expectation this run could not fairly judge, said so in the report instead of failing or vanishing.</summary>
+    public static Check NotJudged(string name, string expected, string why) => new(name, true, expected, $"not judged: {why}");
+}
 
-public enum Outcome { Passed, Failed, Error }
+/// <summary>The judge's answer for one board run: every check, and the figures it read.</summary>
+public sealed record Verdict(IReadOnlyList<Check> Checks, Figures Figures, ModelRun? Model = null)
+{
+    public bool Passed => Checks.All(c => c.Passed);
+}
+
+/// <summary>How a board run ended. NotRun: it never started (an earlier stop, Ctrl-C or SIGTERM).</summary>
+public enum Outcome { Passed, Failed, Error, NotRun }
 
 /// <summary>How one board run ended, with everything a reader needs to act on a failure.</summary>
 public sealed record BoardResult(
@@ -67,6 +85,9 @@ public sealed record BoardResult(
     ModelRun? Model = null)
 {
     public bool Passed => Outcome == Outcome.Passed;
+
+    public static BoardResult NotRun(string board, string emulator, string why) =>
+        new(board, emulator, Outcome.NotRun, $"not run: {why}", [], Figures.Empty, [], null, null, null, null);
 }
 
 public sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<BoardResult> Boards)

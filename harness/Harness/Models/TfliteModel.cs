@@ -154,7 +154,7 @@ public sealed record TfliteModel(
     private static string Printable(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
 }
 
-public sealed class ModelException(string path, string problem) : Exception($"{path} {problem}")
+public sealed class ModelException(string path, string problem) : HarnessException($"{path} {problem}")
 {
     public string ModelPath { get; } = path;
 }

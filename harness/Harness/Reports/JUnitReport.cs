@@ -14,6 +14,7 @@ public static class JUnitReport
                 new XAttribute("tests", result.Boards.Count),
                 new XAttribute("failures", result.Boards.Count(b => b.Outcome == Outcome.Failed)),
                 new XAttribute("errors", result.Boards.Count(b => b.Outcome == Outcome.Error)),
+                new XAttribute("skipped", result.Boards.Count(b => b.Outcome == Outcome.NotRun)),
                 new XAttribute("time", Seconds(result.Boards.Sum(b => b.Figures.WallSeconds))),
                 result.Boards.Select(board => new XElement("testcase",
                     new XAttribute("classname", $"{result.Scenario.Name}.{board.Emulator}"),
@@ -23,6 +24,7 @@ public static class JUnitReport
                     {
                         Outcome.Failed => new XElement("failure", new XAttribute("message", board.Summary), Details(board)),
                         Outcome.Error => new XElement("error", new XAttribute("message", board.Summary), Details(board)),
+                        Outcome.NotRun => new XElement("skipped", new XAttribute("message", board.Summary)),
                         _ => null,
                     },
                     new XElement("system-out", string.Join(Environment.NewLine, board.Console))))))));

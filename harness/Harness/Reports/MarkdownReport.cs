@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Harness.Measurement;
+using Harness.Tflm;
 using Harness.Yaml;
 
 namespace Harness.Reports;
@@ -18,20 +19,21 @@ public static class MarkdownReport
         var runs = results.SelectMany(r => r.Boards.Select(b => (Scenario: r.Scenario.Name, Board: b))).ToList();
         var passed = runs.Count(r => r.Board.Passed);
         text.AppendLine("# Harness results").AppendLine();
-        text.AppendLine($"{passed} of {runs.Count} board runs passed ({results.Count} scenarios).").AppendLine();
+        var notRun = runs.Count(r => r.Board.Outcome == Outcome.NotRun);
+        text.AppendLine($"{passed} of {runs.Count} board runs passed ({results.Count} scenarios){(notRun > 0 ? $"; {notRun} did not run" : "")}.").AppendLine();
         text.AppendLine("| scenario | board | emulator | result | instructions | cycles | flash | RAM | wall |");
         text.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var (scenario, board) in runs)
         {
             var f = board.Figures;
-            text.AppendLine(Row(scenario, board.Board, board.Emulator, board.Outcome switch { Outcome.Passed => "pass", Outcome.Failed => "**FAIL**", _ => "**ERROR**" },
+            text.AppendLine(Row(scenario, board.Board, board.Emulator, board.Outcome switch { Outcome.Passed => "pass", Outcome.Failed => "**FAIL**", Outcome.NotRun => "not run", _ => "**ERROR**" },
                 Count(f.Instructions), f.Cycles is { } c ? $"{Count(c)} ({f.CounterSource})" : "–", Bytes(f.FlashBytes),
                 f.RamBytes is { } ram ? Bytes(ram) : Bytes(f.StaticRamBytes), f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture)));
         }
         var failures = runs.Where(r => !r.Board.Passed).ToList();
         if (failures.Count > 0)
         {
-            text.AppendLine().AppendLine("## Failures").AppendLine();
+            text.AppendLine().AppendLine(notRun == failures.Count ? "## Not run" : "## Failures").AppendLine();
             foreach (var (scenario, board) in failures)
             {
                 text.AppendLine($"- **{scenario} on {board.Board}**: {Escape(board.Summary)}");
@@ -47,7 +49,7 @@ public static class MarkdownReport
             foreach (var (scenario, board) in models.OrderBy(r => r.Board.Board, StringComparer.Ordinal))
             {
                 var m = board.Model!;
-                text.AppendLine(Row(board.Board, scenario, Path.GetFileName(m.Model), m.TflmCommit[..Math.Min(12, m.TflmCommit.Length)], m.Kernels,
+                text.AppendLine(Row(board.Board, scenario, Path.GetFileName(m.Model), TflmCheckout.Short(m.TflmCommit), m.Kernels.Name(),
                     Count(board.Figures.Instructions), AgainstReference(board, models.Select(r => r.Board)), Bytes(board.Figures.FlashBytes),
                     $"{Bytes(m.ArenaUsedBytes)} / {Bytes(m.ArenaBytes)}", Outputs(m)));
             }
@@ -62,7 +64,7 @@ public static class MarkdownReport
             {
                 var m = board.Model!;
                 var total = Math.Max(1, m.Operators.Sum(o => o.Cycles));
-                text.AppendLine().AppendLine($"<details><summary>{scenario} on {board.Board}: {m.Operators.Count} operators, {m.Kernels} kernels</summary>").AppendLine();
+                text.AppendLine().AppendLine($"<details><summary>{scenario} on {board.Board}: {m.Operators.Count} operators, {m.Kernels.Name()} kernels</summary>").AppendLine();
                 text.AppendLine("| # | operator | cycles | share |");
                 text.AppendLine("|---:|---|---:|---:|");
                 foreach (var op in m.Operators)
@@ -85,7 +87,7 @@ public static class MarkdownReport
     /// <summary>Instructions against the same model file run with reference kernels on the same board ("–" when there is none).</summary>
     public static string AgainstReference(BoardResult run, IEnumerable<BoardResult> all)
     {
-        var reference = all.FirstOrDefault(r => r.Board == run.Board && r.Model is { Kernels: "reference" } m && m.Model == run.Model!.Model && r.Figures.Instructions > 0);
+        var reference = all.FirstOrDefault(r => r.Board == run.Board && r.Model is { Kernels: KernelSet.Reference } m && m.Model == run.Model!.Model && r.Figures.Instructions > 0);
         return reference is null || run.Figures.Instructions is not { } mine
             ? "–"
             : ((double)mine / reference.Figures.Instructions!.Value).ToString("0.00", CultureInfo.InvariantCulture);

@@ -52,7 +52,7 @@ public static class ReproFolder
         File.Copy(board.SourceFile, Path.Combine(folder, "board.yaml"), overwrite: true);
         if (run.Emulator == "renode" && board.Renode is { } renode)
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "board.resc"), RenodeStandalone(board, renode, elf), cancellationToken);
+            await RenodeRepro.WriteAsync(board, renode, folder, ElfName, cancellationToken);
         }
         await File.WriteAllTextAsync(Path.Combine(folder, "emulator-command.txt"), (run.CommandLine ?? "(the emulator never started)") + Environment.NewLine, cancellationToken);
 
@@ -69,30 +69,6 @@ public static class ReproFolder
             File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         }
         return folder;
-    }
-
-    private static string RenodeStandalone(BoardDescription board, RenodeBoard renode, string elf)
-    {
-        var lines = new List<string>
-        {
-            $"# {board.Name} as the harness builds it in Renode, with this folder's ELF. Run: renode board.resc",
-            "# The console UART is on a socket terminal: connect to 127.0.0.1:3456 to talk to it.",
-        };
-        foreach (var line in RenodeScript.Machine(board, "/tmp/harness-repro-renode.log", 3456))
-        {
-            if (renode.Overlay is { } overlay && line.EndsWith(overlay, StringComparison.Ordinal))
-            {
-                // The overlay travels with the folder; $ORIGIN is the folder of the running script.
-                File.Copy(overlay, Path.Combine(Path.GetDirectoryName(elf)!, "overlay.repl"), overwrite: true);
-                lines.Add("machine LoadPlatformDescription $ORIGIN/overlay.repl");
-                continue;
-            }
-            lines.Add(line);
-        }
-        var image = FirmwareImage.Load(elf, board, "repro", speaksLink: false, measure: null);
-        lines.AddRange(RenodeScript.Firmware(image, "/tmp/harness-repro-events.txt").Select(l => l.Replace($"@{elf}", $"$ORIGIN/{ElfName}")));
-        lines.Add("start");
-        return string.Join('\n', lines) + "\n";
     }
 
     private static string ExpectedVersusActual(Scenario scenario, BoardResult run)
@@ -133,12 +109,21 @@ public static class ReproFolder
         #!/bin/sh
         # Runs the failed scenario again from this folder (same ELF, inputs and emulator settings) and
         # says whether the same failure came back. Needs the harness: set HARNESS to its command, or
-        # have `harness` on PATH. Exit code 0 = reproduced.
+        # have `harness` on PATH. Exit code 0 = reproduced, 1 = not reproduced, 2 = could not replay.
         cd "$(dirname "$0")" || exit 2
         HARNESS="${HARNESS:-harness}"
+        if ! command -v "${HARNESS%% *}" >/dev/null 2>&1; then
+          echo "CANNOT REPLAY: the harness was not found ('$HARNESS' is not a command): put 'harness' on PATH or set HARNESS, e.g. HARNESS=/path/to/harness ./replay.sh" >&2
+          exit 2
+        fi
         rm -rf replay-results
         $HARNESS run {{ScenarioName}} --out replay-results
-        if grep -qF -f {{ExpectedSummaryName}} replay-results/{{scenarioName}}.json 2>/dev/null; then
+        status=$?
+        if [ ! -f replay-results/{{scenarioName}}.json ]; then
+          echo "CANNOT REPLAY: the harness wrote no result (exit code $status; 2 means the scenario or board files were refused, see above)" >&2
+          exit 2
+        fi
+        if grep -qF -f {{ExpectedSummaryName}} replay-results/{{scenarioName}}.json; then
           echo "REPRODUCED: the replay failed exactly as recorded ($(cat {{ExpectedSummaryName}}))"
           exit 0
         fi

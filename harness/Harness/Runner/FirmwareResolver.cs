@@ -1,6 +1,5 @@
 using Harness.Boards;
 using Harness.Firmware;
-using Harness.Models;
 using Harness.Scenarios;
 using Harness.Tflm;
 using Harness.Yaml;
@@ -12,9 +11,6 @@ namespace Harness.Runner;
 /// <param name="host">Measures a model's arena on the host when the scenario leaves it to the harness.</param>
 public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder runner, Func<TflmCheckout> tflm, HostComputations host)
 {
-    /// <summary>The host runner's arena: ample for microcontroller models (the report gives the bytes used).</summary>
-    public const long AutoArenaLimit = 1024 * 1024;
-
     /// <summary>An automatic arena is the host's measurement rounded up to this.</summary>
     public const long ArenaGranule = 1024;
 
@@ -32,7 +28,7 @@ public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder 
 
     private async Task<FirmwareImage> BuildRunnerAsync(ModelFirmware spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var model = TfliteModel.Read(spec.ModelPath);
+        var model = spec.Model;
         if (model.FileBytes > board.Flash.Size)
         {
             throw new FirmwareException($"the model alone is {model.FileBytes} B and {board.Id} has {board.Flash.Size} B of flash");
@@ -47,11 +43,11 @@ public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder 
     /// </summary>
     private async Task<long> AutomaticArenaAsync(ModelFirmware spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var used = await host.ArenaUsedAsync(spec.ModelPath, progress, cancellationToken);
+        var used = await host.ArenaUsedAsync(spec.Model, progress, cancellationToken);
         var arena = (used + ArenaGranule - 1) / ArenaGranule * ArenaGranule;
         if (arena + board.StackSize > board.Ram.Size)
         {
-            throw new FirmwareException($"{Path.GetFileName(spec.ModelPath)} needs a {Quantity.FormatBytes(arena)} tensor arena ({used} B used on the host, rounded up) + " +
+            throw new FirmwareException($"{Path.GetFileName(spec.Model.Path)} needs a {Quantity.FormatBytes(arena)} tensor arena ({used} B used on the host, rounded up) + " +
                                         $"{Quantity.FormatBytes(board.StackSize)} of stack, before any other static data; {board.Id} has {Quantity.FormatBytes(board.Ram.Size)} of RAM");
         }
         return arena;

@@ -48,19 +48,19 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private static Func<TflmCheckout> OpenTflm(RunOptions options)
     {
         var tflm = new Lazy<TflmCheckout>(() =>
-        {
-            var root = TflmCheckout.Locate(options.TflmRoot, HarnessSettings.Load(), out var source)
-                       ?? throw new TflmException($"a model scenario needs a TensorFlow Lite Micro checkout: {source}");
-            return TflmCheckout.Open(root, source);
-        });
+            TflmCheckout.OpenConfigured(options.TflmRoot, HarnessSettings.Load(), out var source)
+            ?? throw new TflmException($"a model scenario needs a TensorFlow Lite Micro checkout: {source}"));
         return () => tflm.Value;
     }
 
     public async Task<ScenarioResult> RunAsync(Scenario scenario, IProgress<string>? progress, CancellationToken cancellationToken) =>
         (await RunAllAsync([scenario], progress, null, cancellationToken)).Single();
 
-    /// <summary>Runs every scenario on every board; results come back in the scenarios' order.</summary>
-    /// <param name="scenarioDone">Called as soon as all boards of a scenario have finished.</param>
+    /// <summary>
+    /// Runs every scenario on every board; results come back in the scenarios' order. A cancelled run
+    /// (Ctrl-C, SIGTERM, a caller's limit) still returns: what finished as it ended, the rest NotRun with why.
+    /// </summary>
+    /// <param name="scenarioDone">Called as soon as all boards of a scenario have finished (to write its report at once).</param>
     public async Task<IReadOnlyList<ScenarioResult>> RunAllAsync(IReadOnlyList<Scenario> scenarios, IProgress<string>? progress,
         Action<ScenarioResult>? scenarioDone, CancellationToken cancellationToken)
     {
@@ -72,25 +72,36 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var results = scenarios.Select(s => new BoardResult?[s.Boards.Count]).ToArray();
         var remaining = scenarios.Select(s => s.Boards.Count).ToArray();
         var done = new Lock();
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken },
-            async (job, token) =>
-            {
-                var result = await RunBoardAsync(job.Scenario, job.Board, progress, token);
-                ScenarioResult? finished = null;
-                lock (done)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken },
+                async (job, token) =>
                 {
-                    results[job.S][job.B] = result;
-                    if (--remaining[job.S] == 0)
+                    var result = await RunBoardAsync(job.Scenario, job.Board, progress, token);
+                    ScenarioResult? finished = null;
+                    lock (done)
                     {
-                        finished = Complete(scenarios[job.S], results[job.S]);
+                        results[job.S][job.B] = result;
+                        if (--remaining[job.S] == 0)
+                        {
+                            finished = Complete(scenarios[job.S], results[job.S], null);
+                        }
                     }
-                }
-                if (finished is not null)
-                {
-                    scenarioDone?.Invoke(finished);
-                }
-            });
-        return scenarios.Select((scenario, s) => Complete(scenario, results[s])).ToList();
+                    if (finished is not null)
+                    {
+                        scenarioDone?.Invoke(finished);
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        var why = $"the run was cancelled after {clock.Elapsed.TotalSeconds:0} s, before this board run started";
+        lock (done)
+        {
+            return scenarios.Select((scenario, s) => Complete(scenario, results[s], why)).ToList();
+        }
     }
 
     /// <summary>
@@ -112,16 +123,11 @@ public sealed class ScenarioRunner : IAsyncDisposable
                     var image = await firmware.ResolveAsync(scenario.Firmware, board, progress, cancellationToken);
                     if (scenario.Model is not null)
                     {
-                        await host.InputsAsync(scenario, progress, cancellationToken);
-                        if (scenario.Model.GoldenHost)
-                        {
-                            progress?.Report($"{scenario.Name}: host golden run");
-                            await host.GoldenAsync(scenario, progress, cancellationToken);
-                        }
+                        await host.ReferenceAsync(scenario, progress, cancellationToken);
                     }
                     prepared.Add(new PreparedBoard(scenario.Name, boardId, image.ElfPath, null, clock.Elapsed));
                 }
-                catch (Exception e) when (e is FirmwareException or MissingToolException or TflmException or ModelException or EmulatorException)
+                catch (HarnessException e)
                 {
                     prepared.Add(new PreparedBoard(scenario.Name, boardId, null, e.Message, clock.Elapsed));
                 }
@@ -130,8 +136,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         return prepared;
     }
 
-    private static ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults) =>
-        new(scenario, boardResults.Select(r => r!).ToList());
+    private static ScenarioResult Complete(Scenario scenario, BoardResult?[] boardResults, string? notRun) =>
+        new(scenario, boardResults.Select((r, b) => r ?? BoardResult.NotRun(scenario.Boards[b], scenario.Emulator, notRun ?? "not finished")).ToList());
 
     private async Task<BoardResult> RunBoardAsync(Scenario scenario, string boardId, IProgress<string>? progress, CancellationToken cancellationToken)
     {

@@ -38,8 +38,8 @@ public sealed record UserElf(string PathTemplate, MeasureSymbols? Measure) : Fir
     public string PathFor(string board) => PathTemplate.Replace("{board}", board);
 }
 
-/// <summary>The TFLM runner built around a .tflite model (scenario 'model:'); the arena is given, or sized from the board's RAM.</summary>
-public sealed record ModelFirmware(string ModelPath, KernelSet Kernels, long? ArenaBytes) : FirmwareSpec
+/// <summary>The TFLM runner built around a .tflite model (scenario 'model:'); the arena is given, or measured on the host (null).</summary>
+public sealed record ModelFirmware(TfliteModel Model, KernelSet Kernels, long? ArenaBytes) : FirmwareSpec
 {
     public override bool SpeaksLink => true;
 }
@@ -52,9 +52,19 @@ public sealed record OutputExpectation(int Index, IReadOnlyList<double>? Values,
     public string ClassName(int index) => Labels is { } names && index >= 0 && index < names.Count ? $"'{names[index]}' (class {index})" : $"class {index}";
 }
 
-/// <summary>A model run: one data source per input tensor, then what the outputs must be.</summary>
+/// <summary>A model run: the model as read, the kernels and arena it is built with, one data source per input tensor, then what the outputs must be.</summary>
+/// <param name="EncodedInputs">Each input tensor's bytes, encoded when the scenario was read; null for features, which the host computes.</param>
+/// <param name="ArenaBytes">The tensor arena, or null for 'arena: auto' (TFLM's own figure, measured on the host).</param>
 /// <param name="GoldenHost">Compare every output with the host-native run of the same inputs (expect: { golden: host }).</param>
-public sealed record ModelPlan(TfliteModel Model, IReadOnlyList<TensorSource> Inputs, IReadOnlyList<OutputExpectation> Outputs, bool GoldenHost = false);
+public sealed record ModelPlan(TfliteModel Model, KernelSet Kernels, long? ArenaBytes, IReadOnlyList<TensorSource> Inputs, IReadOnlyList<byte[]?> EncodedInputs,
+    IReadOnlyList<OutputExpectation> Outputs, bool GoldenHost = false)
+{
+    /// <summary>The runner firmware of this plan's model.</summary>
+    public ModelFirmware Firmware => new(Model, Kernels, ArenaBytes);
+
+    /// <summary>The runner firmware of another model (a preprocessor) built the same way, its arena measured.</summary>
+    public ModelFirmware FirmwareFor(TfliteModel other) => new(other, Kernels, null);
+}
 
 public abstract record UploadSource
 {
@@ -96,7 +106,9 @@ public sealed record LinePattern(string Text)
 public sealed record ConsoleExpectation(IReadOnlyList<LinePattern> Pass, IReadOnlyList<LinePattern> Fail);
 
 /// <summary>Upper bounds a board run must stay within; null means not checked.</summary>
-public sealed record Budgets(long? Instructions, long? Cycles, long? FlashBytes, long? RamBytes, long? StackBytes)
+/// <param name="RamBytes">Static RAM plus the stack's high-water mark.</param>
+/// <param name="StaticRamBytes">.data and .bss, from the ELF's sections.</param>
+public sealed record Budgets(long? Instructions, long? Cycles, long? FlashBytes, long? RamBytes, long? StackBytes, long? StaticRamBytes = null)
 {
     public static readonly Budgets None = new(null, null, null, null, null);
 }

@@ -65,16 +65,36 @@ public sealed partial record TflmCheckout(string Root, string Commit)
         return null;
     }
 
-    /// <summary>Opens a checkout: the folder must hold TFLM's Makefile; the commit is read from its .git.</summary>
-    public static TflmCheckout Open(string root, string source)
+    public const string UnknownCommit = "unknown (not a git checkout)";
+
+    /// <summary>
+    /// Opens a checkout: the folder must hold TFLM's Makefile. The commit is read from its .git; a tree
+    /// that is not a git clone takes the settings file's 'tflm_commit', else it is reported as unknown.
+    /// </summary>
+    public static TflmCheckout Open(string root, string source, string? declaredCommit = null)
     {
         var full = Path.GetFullPath(root);
         if (!File.Exists(Path.Combine(full, MakefilePath)))
         {
             throw new TflmException($"{full} (from {source}) is not a TensorFlow Lite Micro checkout: it has no {MakefilePath}");
         }
-        return new TflmCheckout(full, ReadCommit(full) ?? "unknown");
+        return new TflmCheckout(full, ReadCommit(full) ?? declaredCommit ?? UnknownCommit);
     }
+
+    /// <summary>The checkout the settings, environment or flag name (see <see cref="Locate"/>), with the settings' declared commit.</summary>
+    public static TflmCheckout? OpenConfigured(string? flag, Tools.HarnessSettings settings, out string source)
+    {
+        var root = Locate(flag, settings, out source);
+        return root is null ? null : Open(root, source, settings.TflmCommit);
+    }
+
+    /// <summary>The commit shortened for folder names; a tree of unknown commit is keyed by its path instead.</summary>
+    public string CacheKey => HexCommit().IsMatch(Commit) || ShortHex().IsMatch(Commit)
+        ? Commit[..Math.Min(12, Commit.Length)]
+        : "nogit-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root)))[..12].ToLowerInvariant();
+
+    /// <summary>The commit as a report shows it: 12 digits of a known commit, or the whole "unknown ..." note.</summary>
+    public static string Short(string commit) => ShortHex().IsMatch(commit) ? commit[..Math.Min(12, commit.Length)] : commit;
 
     public IReadOnlyList<DependencyStatus> CheckDependencies(bool cmsisNn) =>
         Dependencies.Where(d => cmsisNn || !d.OnlyForCmsisNn).Select(d =>
@@ -141,6 +161,9 @@ public sealed partial record TflmCheckout(string Root, string Commit)
 
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex HexCommit();
+
+    [GeneratedRegex("^[0-9a-f]{7,40}$")]
+    private static partial Regex ShortHex();
 }
 
-public sealed class TflmException(string message) : Exception(message);
+public sealed class TflmException(string message) : HarnessException(message);

@@ -10,6 +10,20 @@ namespace Harness.Tflm;
 
 public enum KernelSet { Reference, CmsisNn }
 
+public static class KernelSets
+{
+    /// <summary>TFLM's own name of the kernel set (its OPTIMIZED_KERNEL_DIR, or "reference"), as the runner reports it.</summary>
+    public static string Name(this KernelSet kernels) => kernels == KernelSet.CmsisNn ? "cmsis_nn" : "reference";
+
+    /// <summary>The kernel set a runner reported by name; null for a name the harness does not build.</summary>
+    public static KernelSet? FromName(string? name) => name switch
+    {
+        "reference" => KernelSet.Reference,
+        "cmsis_nn" or "cmsis-nn" => KernelSet.CmsisNn,
+        _ => null,
+    };
+}
+
 /// <summary>One TFLM library build: target, core, kernel set, build type (each its own cache folder).</summary>
 public sealed record TflmBuildConfig(string Target, string Architecture, KernelSet Kernels)
 {
@@ -30,7 +44,7 @@ public sealed record TflmBuildConfig(string Target, string Architecture, KernelS
         var other => throw new TflmException($"no TFLM TARGET_ARCH known for core '{other}' (board {board.Id})"),
     }, kernels);
 
-    public string KernelName => Kernels == KernelSet.CmsisNn ? "cmsis_nn" : "reference";
+    public string KernelName => Kernels.Name();
 
     public string Name => $"{Target}-{Architecture}-{KernelName}-{BuildType}";
 }
@@ -48,7 +62,7 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
     private const string RecordName = "harness-library.txt";
 
     public string Folder(TflmBuildConfig config) =>
-        Path.Combine(paths.Libraries, "tflm", tflm.Commit.Length >= 12 ? tflm.Commit[..12] : tflm.Commit, config.Name);
+        Path.Combine(paths.Libraries, "tflm", tflm.CacheKey, config.Name);
 
     public async Task<TflmLibrary> BuildAsync(TflmBuildConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
     {

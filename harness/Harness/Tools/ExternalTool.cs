@@ -24,7 +24,7 @@ public sealed record ExternalTool(string Name, string Executable, string? Overri
 }
 
 public sealed class MissingToolException(ExternalTool tool, string detail)
-    : Exception($"{tool.Name} not found ({detail}); it is needed for {tool.NeededFor}. Install it: {tool.InstallHint}")
+    : HarnessException($"{tool.Name} not found ({detail}); it is needed for {tool.NeededFor}. Install it: {tool.InstallHint}")
 {
     public ExternalTool Tool { get; } = tool;
 }

@@ -7,11 +7,13 @@ namespace Harness.Tools;
 /// The user's settings file: HARNESS_CONFIG, else $XDG_CONFIG_HOME/harness/config.yaml, else
 /// ~/.config/harness/config.yaml. It names where external tools are, e.g.
 /// <code>tools: { renode: /opt/renode/renode, qemu-system-arm: /usr/bin/qemu-system-arm }
-/// tflm: /src/tflite-micro</code>
+/// tflm: /src/tflite-micro
+/// tflm_commit: 90b983c2b3f1480642e040bbd2ddb37b998f3424   # only for a TFLM tree that is not a git clone</code>
 /// An environment variable (HARNESS_RENODE, ...) wins over the file; the file wins over PATH.
 /// </summary>
 /// <param name="Tflm">The TensorFlow Lite Micro checkout (a path), when the file names one.</param>
-public sealed record HarnessSettings(string? File, IReadOnlyDictionary<string, string> Tools, string? Tflm = null)
+/// <param name="TflmCommit">The commit of a TFLM tree that is not a git clone (a release archive, an export), which reports then name.</param>
+public sealed record HarnessSettings(string? File, IReadOnlyDictionary<string, string> Tools, string? Tflm = null, string? TflmCommit = null)
 {
     public static readonly HarnessSettings None = new(null, new Dictionary<string, string>());
 
@@ -36,7 +38,13 @@ public sealed record HarnessSettings(string? File, IReadOnlyDictionary<string, s
         }
         var yaml = YamlReader.Load(path);
         var root = yaml.Mapping(yaml.Root, "the settings");
-        yaml.RejectUnknownKeys(root, "tools", "tflm");
+        yaml.RejectUnknownKeys(root, "tools", "tflm", "tflm_commit");
+        var commitNode = yaml.Optional(root, "tflm_commit");
+        var commit = yaml.String(commitNode, "the TFLM commit (40 hex digits) of a tree that is not a git clone");
+        if (commit is not null && !System.Text.RegularExpressions.Regex.IsMatch(commit, "^[0-9a-f]{7,40}$"))
+        {
+            yaml.Error(commitNode!, $"tflm_commit '{commit}' is not a git commit (7 to 40 lowercase hex digits)");
+        }
         var tflm = yaml.String(yaml.Optional(root, "tflm"), "the path of a TensorFlow Lite Micro checkout");
         if (tflm is not null && !Path.IsPathRooted(tflm))
         {
@@ -56,6 +64,6 @@ public sealed record HarnessSettings(string? File, IReadOnlyDictionary<string, s
             }
         }
         yaml.ThrowIfErrors();
-        return new HarnessSettings(path, tools, tflm);
+        return new HarnessSettings(path, tools, tflm, commit);
     }
 }

@@ -200,6 +200,23 @@ public sealed class YamlReader
             .Select(c => c.Candidate)
             .FirstOrDefault();
 
+    /// <summary>Up to <paramref name="count"/> candidates that look like <paramref name="given"/>: a few edits away, or one inside the other.</summary>
+    public static IReadOnlyList<string> SuggestMany(string given, IEnumerable<string> candidates, int count = 5)
+    {
+        var lower = given.ToLowerInvariant();
+        return candidates
+            .Select(c => (Candidate: c, Distance: EditDistance(lower, c.ToLowerInvariant())))
+            .Where(c => c.Distance <= Math.Max(2, c.Candidate.Length / 3)
+                        || (lower.Length >= 4 && c.Candidate.Contains(lower, StringComparison.OrdinalIgnoreCase))
+                        || (c.Candidate.Length >= 4 && lower.Contains(c.Candidate, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Candidate, StringComparer.Ordinal)
+            .Select(c => c.Candidate)
+            .Distinct()
+            .Take(count)
+            .ToList();
+    }
+
     private T? Convert<T>(YamlNode? node, string what, Func<string, (T Value, string? Problem)> parse) where T : struct
     {
         var text = String(node, what);

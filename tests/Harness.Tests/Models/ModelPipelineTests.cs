@@ -23,7 +23,7 @@ public class ModelPipelineTests
         {
             var model = board.Model!;
             TestContext.Out.WriteLine($"{board.Board}: {board.Figures.Instructions} instructions, {board.Figures.FlashBytes} B flash, arena {model.ArenaUsedBytes}/{model.ArenaBytes} B, " +
-                                      $"outputs [{string.Join("; ", model.Outputs.Select(o => string.Join(", ", o.Raw.Take(8)) + (o.Raw.Count > 8 ? $", … ({o.Raw.Count} values)" : "")))}], TFLM {model.TflmCommit[..12]} {model.Kernels}");
+                                      $"outputs [{string.Join("; ", model.Outputs.Select(o => string.Join(", ", o.Raw.Take(8)) + (o.Raw.Count > 8 ? $", … ({o.Raw.Count} values)" : "")))}], TFLM {Harness.Tflm.TflmCheckout.Short(model.TflmCommit)} {model.Kernels}");
         }
         return result;
     }
@@ -48,7 +48,7 @@ public class ModelPipelineTests
         {
             Assert.That(board.Outcome, Is.EqualTo(Outcome.Passed), $"{board.Board}: {board.Summary}");
             Assert.That(board.Model!.TflmCommit, Has.Length.EqualTo(40), "the report names the TFLM commit");
-            Assert.That(board.Model.Kernels, Is.EqualTo("reference"));
+            Assert.That(board.Model.Kernels, Is.EqualTo(Harness.Tflm.KernelSet.Reference));
             Assert.That(board.Model.Operators.Select(o => o.Operator), Is.EqualTo(new[] { "FULLY_CONNECTED", "FULLY_CONNECTED", "FULLY_CONNECTED" }));
             Assert.That(board.Model.Operators.Sum(o => o.Cycles), Is.InRange(board.Figures.Cycles!.Value * 8 / 10, board.Figures.Cycles!.Value),
                 "the per-operator cycles account for most of the inference");
@@ -109,7 +109,7 @@ public class ModelPipelineTests
         var (reference, cmsis) = (referenceResult.Boards.Single(), cmsisResult.Boards.Single());
         Assert.That((reference.Outcome, cmsis.Outcome), Is.EqualTo((Outcome.Passed, Outcome.Passed)), $"{reference.Summary} / {cmsis.Summary}");
         Assert.That(reference.Checks.Single(c => c.Name == "output 0 vs host golden").Actual, Is.EqualTo("identical"), "reference kernels: bit-exact with the host");
-        Assert.That(cmsis.Model!.Kernels, Is.EqualTo("cmsis_nn"));
+        Assert.That(cmsis.Model!.Kernels, Is.EqualTo(Harness.Tflm.KernelSet.CmsisNn));
         Assert.That(cmsis.Figures.Instructions, Is.LessThan(reference.Figures.Instructions!.Value / 3), "CMSIS-NN's optimized kernels");
         TestContext.Out.WriteLine($"person_detect on mps2-an386: reference {reference.Figures.Instructions:N0}, CMSIS-NN {cmsis.Figures.Instructions:N0} instructions " +
                                   $"({(double)reference.Figures.Instructions! / cmsis.Figures.Instructions!:0.0}x)");
@@ -117,8 +117,8 @@ public class ModelPipelineTests
         // The Markdown report puts the two kernel sets side by side, with the TFLM commit and the ratio.
         var markdown = Harness.Reports.MarkdownReport.Render([referenceResult, cmsisResult]);
         var ratio = ((double)cmsis.Figures.Instructions! / reference.Figures.Instructions!.Value).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(markdown, Does.Contain($"| mps2-an386 | person-cmsis-nn | person_detect.tflite | {cmsis.Model.TflmCommit[..12]} | cmsis_nn | {cmsis.Figures.Instructions:N0} | {ratio} |"));
-        Assert.That(markdown, Does.Contain($"| mps2-an386 | person-reference | person_detect.tflite | {reference.Model!.TflmCommit[..12]} | reference | {reference.Figures.Instructions:N0} | 1.00 |"));
+        Assert.That(markdown, Does.Contain($"| mps2-an386 | person-cmsis-nn | person_detect.tflite | {Harness.Tflm.TflmCheckout.Short(cmsis.Model.TflmCommit)} | cmsis_nn | {cmsis.Figures.Instructions:N0} | {ratio} |"));
+        Assert.That(markdown, Does.Contain($"| mps2-an386 | person-reference | person_detect.tflite | {Harness.Tflm.TflmCheckout.Short(reference.Model!.TflmCommit)} | reference | {reference.Figures.Instructions:N0} | 1.00 |"));
         Assert.That(markdown, Does.Contain("<details><summary>person-cmsis-nn on mps2-an386: 31 operators, cmsis_nn kernels</summary>"));
     }
 

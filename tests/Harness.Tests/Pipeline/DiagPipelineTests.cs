@@ -79,7 +79,7 @@ public class DiagPipelineTests
         var run = result.Boards.Single();
         Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
         Assert.That(run.Summary, Does.StartWith("timed out after 3 s (wall clock)"));
-        Assert.That(run.Console.Select(l => l.Source), Does.Contain("boot"), "the UART log is in the result");
+        Assert.That(run.Console.Select(l => l.Source), Does.Contain(Harness.Link.LineSource.Boot), "the UART log is in the result");
         Assert.That(run.Detail, Does.Contain("app=diag"));
         Assert.That(PipelineFixture.EmulatorsUsing(work), Is.Empty, "no qemu-system-arm left running");
     }
@@ -96,7 +96,7 @@ public class DiagPipelineTests
             """);
         var run = result.Boards.Single();
         Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
-        Assert.That(run.Console.Any(l => l.Source == "garbage"), Is.True, "the junk is shown in the log");
+        Assert.That(run.Console.Any(l => l.Source == Harness.Link.LineSource.Garbage), Is.True, "the junk is shown in the log");
         Assert.That(run.Checks.Single(c => c.Name == "resynchronised after junk").Passed, Is.True);
     }
 

@@ -49,33 +49,34 @@ public class UserFirmwareTests
     }
 
     [Test]
-    public async Task AnElfMissingTheMeasureSymbolIsAClearError()
+    public async Task AMisspeltMeasureSymbolIsRefusedBeforeAnythingBootsWithTheSymbolsThatLookLikeIt()
     {
         var elf = await BuildTextFirmwareAsync("stm32f4");
-        var (result, _) = await PipelineFixture.RunAsync($$"""
+        var file = TestEnvironment.NewScenarioFile($$"""
             name: byo-nosym
             boards: [stm32f4]
-            firmware: { elf: {{elf}}, measure: { begin: start_of_inference, end: harness_measure_end } }
+            firmware:
+              elf: {{elf}}
+              measure: { begin: harness_measure_begni, end: harness_measure_end }
             console: { pass: PASS }
-            timeout: 20s
             """);
-        var run = result.Boards.Single();
-        Assert.That(run.Outcome, Is.EqualTo(Outcome.Error));
-        Assert.That(run.Summary, Does.Contain("has no symbol 'start_of_inference'"));
+        var error = Assert.Throws<Harness.Yaml.YamlInputException>(() => TestEnvironment.Parser.ParseFile(file))!;
+        Assert.That(error.Message, Does.Contain(":5:21:").And.Contain("has no symbol 'harness_measure_begni' (the start of the measured region)")
+            .And.Contain("symbols that look like it: harness_measure_begin"));
     }
 
     [Test]
-    public async Task AFileThatIsNotAnElfIsAClearError()
+    public void AFileThatIsNotAnElfIsRefusedBeforeAnythingBoots()
     {
         var notElf = Path.Combine(Path.GetTempPath(), $"not-an-elf-{Guid.NewGuid():N}.elf");
-        await File.WriteAllTextAsync(notElf, "hello");
-        var (result, _) = await PipelineFixture.RunAsync($$"""
+        File.WriteAllText(notElf, "hello");
+        var file = TestEnvironment.NewScenarioFile($$"""
             name: byo-bad
             boards: [microbit]
             firmware: { elf: {{notElf}} }
             console: { pass: PASS }
-            timeout: 20s
             """);
-        Assert.That(result.Boards.Single().Summary, Does.Contain("is not an ELF file"));
+        var error = Assert.Throws<Harness.Yaml.YamlInputException>(() => TestEnvironment.Parser.ParseFile(file))!;
+        Assert.That(error.Message, Does.Contain("is not an ELF file"));
     }
 }

@@ -14,10 +14,8 @@ public sealed class QemuSession : IEmulatorSession
 {
     public const int IcountShift = 0;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuitWait = TimeSpan.FromMilliseconds(500);
 
-    private readonly CancellationTokenSource forceful = new();
-    private readonly CancellationTokenSource graceful = new();
     private readonly CancellationTokenSource tailStop = new();
     private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
     private readonly EmulatorProcess process = new();
@@ -54,14 +52,11 @@ public sealed class QemuSession : IEmulatorSession
         var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}");
         try
         {
-            var command = Cli.Wrap(qemu)
+            session.process.Start(Cli.Wrap(qemu)
                 .WithArguments(arguments)
                 .WithWorkingDirectory(request.WorkDirectory)
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(session.process.Diagnose))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(session.process.Diagnose))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(session.forceful.Token, session.graceful.Token);
-            _ = session.process.WatchAsync(command);
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(session.process.Diagnose)));
             var processExited = session.process.Exited;
             var uartSocket = await uart.AcceptAsync(processExited, "console UART", ConnectTimeout, cancellationToken);
             session.console = new NetworkStream(uartSocket, ownsSocket: true);
@@ -144,28 +139,7 @@ public sealed class QemuSession : IEmulatorSession
 
     public async ValueTask DisposeAsync()
     {
-        process.Stopping = true;
-        if (!process.Exited.IsCompleted)
-        {
-            // Ask QEMU to quit, then interrupt it, then kill it: it never outlives the session.
-            try
-            {
-                if (qmp is not null)
-                {
-                    using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-                    await qmp.ExecuteAsync("quit", quick.Token);
-                }
-            }
-            catch (Exception e) when (e is EmulatorException or OperationCanceledException or IOException)
-            {
-            }
-            await graceful.CancelAsync();
-            if (await Task.WhenAny(process.Exited, Task.Delay(GracefulStop)) != process.Exited)
-            {
-                await forceful.CancelAsync();
-                await process.Exited;
-            }
-        }
+        await process.StopAsync(qmp is null ? null : token => qmp.ExecuteAsync("quit", token), QuitWait);
         await tailStop.CancelAsync();
         if (tail is not null)
         {
@@ -180,8 +154,7 @@ public sealed class QemuSession : IEmulatorSession
         {
             await console.DisposeAsync();
         }
-        forceful.Dispose();
-        graceful.Dispose();
+        process.Dispose();
         tailStop.Dispose();
     }
 }

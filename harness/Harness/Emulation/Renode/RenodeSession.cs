@@ -16,11 +16,8 @@ public sealed class RenodeSession : IEmulatorSession
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan QuitWait = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(2);
     private const int PortAttempts = 5;
 
-    private readonly CancellationTokenSource forceful = new();
-    private readonly CancellationTokenSource graceful = new();
     private readonly CancellationTokenSource tailStop = new();
     private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
     private readonly EmulatorProcess process = new();
@@ -95,16 +92,13 @@ public sealed class RenodeSession : IEmulatorSession
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StartTimeout);
-        var command = Cli.Wrap(renode)
+        // The short wait lets the log tail pick up Renode's last words before its end is reported.
+        process.Start(Cli.Wrap(renode)
             .WithArguments(Arguments)
             .WithWorkingDirectory(request.WorkDirectory)
             .WithStandardInputPipe(PipeSource.Create(monitor.WriteCommandsAsync))
             .WithStandardOutputPipe(PipeTarget.Create(monitor.ReadOutputAsync))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(process.Diagnose))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(forceful.Token, graceful.Token);
-        // The short wait lets the log tail pick up Renode's last words before its end is reported.
-        _ = process.WatchAsync(command, TimeSpan.FromMilliseconds(50));
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(process.Diagnose)), TimeSpan.FromMilliseconds(50));
 
         var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
         Version = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim() ?? "unknown";
@@ -214,21 +208,11 @@ public sealed class RenodeSession : IEmulatorSession
 
     public async ValueTask DisposeAsync()
     {
-        process.Stopping = true;
-        if (!process.Exited.IsCompleted)
+        await process.StopAsync(_ =>
         {
-            // Ask Renode to quit, then interrupt it, then kill it: it never outlives the session.
             monitor.SendWithoutReply("quit");
-            if (await Task.WhenAny(process.Exited, Task.Delay(QuitWait)) != process.Exited)
-            {
-                await graceful.CancelAsync();
-                if (await Task.WhenAny(process.Exited, Task.Delay(GracefulStop)) != process.Exited)
-                {
-                    await forceful.CancelAsync();
-                    await process.Exited;
-                }
-            }
-        }
+            return Task.CompletedTask;
+        }, QuitWait);
         await tailStop.CancelAsync();
         await Task.WhenAll(tails);
         events.Writer.TryComplete();
@@ -236,8 +220,7 @@ public sealed class RenodeSession : IEmulatorSession
         {
             await console.DisposeAsync();
         }
-        forceful.Dispose();
-        graceful.Dispose();
+        process.Dispose();
         tailStop.Dispose();
     }
 }

@@ -1,0 +1,48 @@
+using System.IO.Hashing;
+using Harness.Scenarios;
+
+namespace Harness.Link;
+
+/// <summary>Drives the diagnostic app through a scenario's plan: hello, upload and checksum, the workload, then any misbehaviour asked for.</summary>
+public static class DiagDriver
+{
+    private static readonly TimeSpan RegionWait = TimeSpan.FromSeconds(2);
+    private const ushort JunkBytes = 512;
+
+    public static async Task<DiagObservation> RunAsync(LinkClient link, IBoardWatch watch, DiagPlan plan, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var diag = new DiagClient(link);
+        var boot = BootInfo.From(await watch.Await("the firmware's boot frame", link.WaitForBootAsync(cancellationToken)));
+        var hello = BootInfo.From(await watch.Await("the answer to HELLO", diag.HelloAsync(cancellationToken)));
+
+        var data = plan.Upload.Bytes();
+        progress?.Report($"upload {data.Length} B");
+        await watch.Await($"the upload of {data.Length} bytes", diag.UploadAsync(data, boot.MaxBody, null, cancellationToken));
+        var (crc, bytes) = await watch.Await("the checksum", diag.ChecksumAsync(cancellationToken));
+
+        progress?.Report("workload");
+        var workload = await watch.Await("the workload result", diag.WorkloadAsync(plan.WorkloadIterations, cancellationToken));
+        var instructions = await watch.NextRegionAsync(RegionWait, cancellationToken);
+        var stats = await watch.Await("the device statistics", diag.StatsAsync(cancellationToken));
+
+        DiagFinaleObservation? finale = null;
+        switch (plan.Then)
+        {
+            case DiagFinale.Fault:
+                await watch.Await("the on-purpose fault", diag.FaultAsync(cancellationToken));
+                finale = new DiagFinaleObservation(AnsweredInsteadOfFaulting: true, 0, null);
+                break;
+            case DiagFinale.Hang:
+                await watch.Await("an answer from the firmware told to hang", diag.HangAsync(cancellationToken));
+                break;
+            case DiagFinale.Garbage:
+                await watch.Await("the answer after the junk bytes", diag.EmitGarbageAsync(JunkBytes, cancellationToken));
+                await link.WriteRawAsync(Enumerable.Range(1, JunkBytes).Select(i => (byte)(i * 37 % 251 + 1)).ToArray(), cancellationToken);
+                var again = BootInfo.From(await watch.Await("HELLO after junk in both directions", diag.HelloAsync(cancellationToken)));
+                finale = new DiagFinaleObservation(false, link.GarbageBytes, again.App);
+                break;
+        }
+        return new DiagObservation(boot, hello.Protocol, Crc32.HashToUInt32(data), data.Length, crc, bytes, plan.WorkloadIterations,
+            workload.Value, workload.CounterTicks, instructions, stats, finale);
+    }
+}

@@ -1,0 +1,104 @@
+using Harness.Emulation;
+using Harness.Firmware;
+using Harness.Link;
+using Harness.Measurement;
+
+namespace Harness.Runner;
+
+/// <summary>What one firmware image's run on the board gave: the driver's observation, and the session it ran on.</summary>
+public sealed record StepRun<T>(T Observation, ClockModel Clock, string CommandLine);
+
+/// <summary>
+/// One firmware image on the board, start to end: a (warm) emulator session reset to the image, the
+/// link on its console, a driver through the plan. However the step ends — the CPU faults, the emulator
+/// dies or errs, the window closes — it becomes a <see cref="BoardRunFailure"/> that names this image,
+/// so a fault is always symbolized against the ELF that faulted.
+/// </summary>
+public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workRoot, int? gdbPort)
+{
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(1);
+
+    public async Task<StepRun<T>> RunAsync<T>(FirmwareImage image, string label, ConsoleTranscript transcript,
+        Func<LinkClient, IBoardWatch, CancellationToken, Task<T>> drive, RunWindow window, IProgress<string>? progress)
+    {
+        var stage = $"the {emulator.Name} emulator to start";
+        WarmSession? warm = null;
+        var healthy = false;
+        try
+        {
+            var workDirectory = Path.Combine(workRoot, $"{label}-{Guid.NewGuid():N}");
+            warm = await pool.AcquireAsync(emulator, new EmulationRequest(image, workDirectory, gdbPort), window.Token);
+            if (gdbPort is { } port)
+            {
+                progress?.Report(GdbAttach.Instructions(image, port, emulator.Name));
+            }
+            stage = "the board to reset";
+            await warm.BeginScenarioAsync(image, window.Token);
+            await using var link = new LinkClient(warm.Session.Console, transcript);
+            var guard = new RunGuard(warm, link);
+            try
+            {
+                var observation = await drive(link, guard, window.Token);
+                healthy = true;
+                return new StepRun<T>(observation, warm.Session.Clock, warm.Session.CommandLine);
+            }
+            finally
+            {
+                stage = guard.Stage;
+            }
+        }
+        catch (OperationCanceledException) when (window.TimedOut)
+        {
+            throw Failure(Outcome.Failed, $"timed out after {window.Timeout?.TotalSeconds:0.#} s (wall clock) waiting for {stage}",
+                $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+        }
+        catch (DeviceFaultException e)
+        {
+            var report = e.Report;
+            var pc = await Symbolizer.DescribeAsync(image.ElfPath, report.Pc, CancellationToken.None);
+            var lr = await Symbolizer.DescribeAsync(image.ElfPath, report.Lr, CancellationToken.None);
+            var causes = report.Causes.Count > 0 ? $" ({string.Join("; ", report.Causes)})" : "";
+            throw Failure(Outcome.Failed, $"{report.ExceptionName}{causes} at PC {pc}; called from LR {lr}",
+                $"{report.ExceptionName}: {report.Registers}{Environment.NewLine}causes: {string.Join("; ", report.Causes.DefaultIfEmpty("not recorded (ARMv6-M has no fault status registers)"))}",
+                image, warm);
+        }
+        catch (FaultHandlerEnteredException e)
+        {
+            var handler = await Symbolizer.DescribeAsync(image.ElfPath, e.HandlerAddress, CancellationToken.None);
+            throw Failure(Outcome.Failed, $"the CPU entered its fault handler ({handler}) while waiting for {stage}", transcript.Tail(), image, warm);
+        }
+        catch (EmulatorExitedException e)
+        {
+            throw Exited(e.Exit, stage, transcript, image, warm);
+        }
+        catch (HarnessException e) when (e is EmulatorException { Outcome: Outcome.Failed })
+        {
+            throw Failure(Outcome.Failed, $"the {emulator.Name} emulator reported an error while waiting for {stage}: {e.Message}", transcript.Tail(), image, warm);
+        }
+        catch (Exception e) when (e is HarnessException or IOException)
+        {
+            // A dying emulator closes the console first: when the process is gone too, that is the cause to report.
+            if (warm is not null && await Task.WhenAny(warm.Session.Exited, Task.Delay(ExitGrace, CancellationToken.None)) == warm.Session.Exited
+                && await warm.Session.Exited is { Requested: false } exit)
+            {
+                throw Exited(exit, stage, transcript, image, warm);
+            }
+            var outcome = e is HarnessException known ? known.Outcome : Outcome.Error;
+            throw Failure(outcome, $"{e.Message} (while waiting for {stage})", transcript.Tail(), image, warm);
+        }
+        finally
+        {
+            if (warm is not null)
+            {
+                await pool.ReleaseAsync(warm, healthy);
+            }
+        }
+    }
+
+    private BoardRunFailure Exited(EmulatorExit exit, string stage, ConsoleTranscript transcript, FirmwareImage image, WarmSession? warm) =>
+        Failure(Outcome.Error, $"the {emulator.Name} process ended unexpectedly ({exit.Describe()}) while waiting for {stage}",
+            $"{exit.Diagnostics}{Environment.NewLine}{transcript.Tail()}".Trim(), image, warm);
+
+    private static BoardRunFailure Failure(Outcome outcome, string summary, string? detail, FirmwareImage image, WarmSession? warm) =>
+        new(outcome, summary, detail, image, warm?.Session.CommandLine, warm?.Session.Clock.Description);
+}
