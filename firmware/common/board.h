@@ -1,5 +1,9 @@
-// What every board-support folder provides. Polled I/O only: the firmware never enables
-// interrupts, so the host's strict request/response keeps a FIFO-less UART from dropping bytes.
+// What a board provides: board_init() from its board-support folder (clocks, pins), the console
+// UART from the driver its catalog entry names (firmware/drivers/console/<kind>.c), the fallback
+// counter from firmware/drivers/counter/<kind>.c. Addresses, IRQs and clocks come from the
+// generated board_config.h (platforms/<board>.yaml), never from the code. Polled I/O only: the
+// firmware never takes interrupts, so the host's strict request/response keeps a FIFO-less UART
+// from dropping bytes.
 #ifndef BOARD_H
 #define BOARD_H
 
@@ -7,6 +11,9 @@
 #include <stdint.h>
 
 void board_init(void);
+
+// Sets up the console UART at the catalog's base address, clock and baud rate (the console driver).
+void console_init(void);
 
 void board_uart_write(uint8_t byte);
 // Returns the next received byte, or -1 when none is waiting.

@@ -17,4 +17,7 @@ typedef struct {
 // Runs work(arg) between the markers and times it with the firmware's counter.
 measurement_t measure(void (*work)(void *), void *arg);
 
+// Regions measured since reset.
+uint32_t measure_regions(void);
+
 #endif

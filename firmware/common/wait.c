@@ -1,8 +1,9 @@
 #include "board.h"
+#include "board_config.h"
 #include "cortex_m.h"
 
 #ifndef CONSOLE_IRQ
-#error "CONSOLE_IRQ must be set (the harness passes it from the board catalog)"
+#error "CONSOLE_IRQ must be set in board_config.h (the harness generates it from the board catalog)"
 #endif
 
 #define NVIC_ISER(n) REG32(0xE000E100u + 4u * (n))

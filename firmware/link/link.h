@@ -19,6 +19,7 @@ enum link_type {
     LINK_UPLOAD_CHUNK = 0x03,
     LINK_INVOKE = 0x04,
     LINK_STATS = 0x05,
+    LINK_DOWNLOAD = 0x06,
     LINK_RESPONSE = 0x80, // a response is its request's type | LINK_RESPONSE, same seq
 
     LINK_BOOT = 0x70,     // device-initiated: sent once after reset (body as HELLO's)
@@ -63,6 +64,20 @@ void link_upload_begin(const link_frame_t *request, link_upload_t *upload, uint3
 // app takes them, then calls link_upload_ack.
 bool link_upload_chunk(const link_frame_t *request, link_upload_t *upload, const uint8_t **data, uint32_t *count);
 void link_upload_ack(const link_frame_t *request, const link_upload_t *upload);
+
+// An app's answers to the host's requests; link_serve() answers the rest (HELLO with the app's
+// identity text; a request whose handler is NULL with LINK_ERR_UNKNOWN_TYPE).
+typedef struct {
+    size_t (*hello)(char *out, size_t size); // the identity text, also sent once as the BOOT frame
+    void (*upload_begin)(const link_frame_t *request);
+    void (*upload_chunk)(const link_frame_t *request);
+    void (*invoke)(const link_frame_t *request);
+    void (*download)(const link_frame_t *request);
+    void (*stats)(const link_frame_t *request);
+} link_handlers_t;
+
+// Sends the BOOT frame, then answers requests forever.
+void link_serve(const link_handlers_t *handlers) __attribute__((noreturn));
 
 // Little-endian helpers for bodies.
 uint32_t link_get_u32(const uint8_t *p);

@@ -7,15 +7,14 @@
 //   INVOKE op=HANG      -> never answers, so timeouts can be tested
 //   INVOKE op=GARBAGE   -> sends junk bytes, then answers, so resynchronisation can be tested
 //   STATS               -> stack size and high-water mark, dropped frames, measured regions
-#include <stdio.h>
 #include <string.h>
 
 #include "board.h"
 #include "counter.h"
 #include "crc32.h"
+#include "identity.h"
 #include "link.h"
 #include "measure.h"
-#include "stack.h"
 
 enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_GARBAGE = 5 };
 
@@ -25,15 +24,7 @@ enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_G
 static link_upload_t upload;
 static uint32_t upload_crc;
 
-static uint32_t regions_measured;
-
-static size_t hello_text(char *out, size_t size)
-{
-    int n = snprintf(out, size, "proto=%d;app=%s;fw=%s;board=%s;counter=%s;max_body=%d;stack=%lu",
-                     LINK_PROTOCOL_VERSION, APP_ID, FIRMWARE_VERSION, BOARD_ID, counter_source(),
-                     LINK_MAX_BODY, (unsigned long)stack_size());
-    return n < 0 ? 0 : (size_t)n;
-}
+static size_t hello_text(char *out, size_t size) { return identity_text(out, size, ""); }
 
 typedef struct {
     uint32_t iterations;
@@ -102,7 +93,6 @@ static void on_invoke(const link_frame_t *req)
         }
         workload_t w = {.iterations = link_get_u32(req->body + 1)};
         measurement_t m = measure(run_workload, &w);
-        regions_measured = m.region;
         link_put_u32(out, w.result);
         link_put_u64(out + 4, m.ticks);
         link_put_u32(out + 12, m.region);
@@ -134,42 +124,19 @@ static void on_invoke(const link_frame_t *req)
 static void on_stats(const link_frame_t *req)
 {
     uint8_t out[16];
-    link_put_u32(out, stack_size());
-    link_put_u32(out + 4, stack_high_water());
-    link_put_u32(out + 8, link_dropped_frames());
-    link_put_u32(out + 12, regions_measured);
-    link_respond(req, out, sizeof out);
+    link_respond(req, out, identity_stats(out));
 }
 
 int main(void)
 {
     board_init();
     counter_init();
-    char hello[LINK_MAX_BODY];
-    link_send(LINK_BOOT, 0, hello, hello_text(hello, sizeof hello));
-
-    link_frame_t req;
-    for (;;) {
-        link_receive(&req);
-        switch (req.type) {
-        case LINK_HELLO:
-            link_respond(&req, hello, hello_text(hello, sizeof hello));
-            break;
-        case LINK_UPLOAD_BEGIN:
-            on_upload_begin(&req);
-            break;
-        case LINK_UPLOAD_CHUNK:
-            on_upload_chunk(&req);
-            break;
-        case LINK_INVOKE:
-            on_invoke(&req);
-            break;
-        case LINK_STATS:
-            on_stats(&req);
-            break;
-        default:
-            link_respond_error(&req, LINK_ERR_UNKNOWN_TYPE, "unknown request type");
-            break;
-        }
-    }
+    static const link_handlers_t handlers = {
+        .hello = hello_text,
+        .upload_begin = on_upload_begin,
+        .upload_chunk = on_upload_chunk,
+        .invoke = on_invoke,
+        .stats = on_stats,
+    };
+    link_serve(&handlers);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "board_config.h"
 #include "counter.h"
 #include "measure.h"
 

@@ -19,9 +19,9 @@
 extern "C" {
 #include "board.h"
 #include "counter.h"
+#include "identity.h"
 #include "link.h"
 #include "measure.h"
-#include "stack.h"
 #include "tflm_glue.h"
 }
 
@@ -31,7 +31,6 @@ extern "C" const unsigned int harness_model_size;
 namespace {
 
 enum RunnerOp : uint8_t { kOpRun = 1, kOpProfile = 2, kOpDescribe = 3 };
-constexpr uint8_t kLinkDownload = 0x06;
 
 alignas(16) uint8_t arena[HARNESS_ARENA_SIZE];
 
@@ -77,22 +76,18 @@ OpProfiler profiler;
 ModelOpResolver resolver;
 tflite::MicroInterpreter *interpreter;
 const char *status = "ok";
-uint32_t regions_measured;
 
 TfLiteTensor *upload_tensor;
 link_upload_t upload;
 
 size_t hello_text(char *out, size_t size)
 {
-    int n = snprintf(out, size,
-                     "proto=%d;app=%s;fw=%s;board=%s;counter=%s;max_body=%d;stack=%lu;status=%s;model=%u;arena=%lu;"
-                     "arena_used=%lu;inputs=%lu;outputs=%lu;kernels=%s;tflm=%s",
-                     LINK_PROTOCOL_VERSION, APP_ID, FIRMWARE_VERSION, BOARD_ID, counter_source(), LINK_MAX_BODY,
-                     (unsigned long)stack_size(), status, harness_model_size, (unsigned long)sizeof arena,
-                     (unsigned long)(interpreter ? interpreter->arena_used_bytes() : 0),
-                     (unsigned long)(interpreter ? interpreter->inputs_size() : 0),
-                     (unsigned long)(interpreter ? interpreter->outputs_size() : 0), HARNESS_KERNELS, HARNESS_TFLM_COMMIT);
-    return n < 0 ? 0 : (size_t)n;
+    char extra[LINK_MAX_BODY];
+    snprintf(extra, sizeof extra, ";status=%s;model=%u;arena=%lu;arena_used=%lu;inputs=%lu;outputs=%lu;kernels=%s;tflm=%s", status,
+             harness_model_size, (unsigned long)sizeof arena, (unsigned long)(interpreter ? interpreter->arena_used_bytes() : 0),
+             (unsigned long)(interpreter ? interpreter->inputs_size() : 0), (unsigned long)(interpreter ? interpreter->outputs_size() : 0),
+             HARNESS_KERNELS, HARNESS_TFLM_COMMIT);
+    return identity_text(out, size, extra);
 }
 
 bool ready(const link_frame_t *req)
@@ -162,7 +157,6 @@ void on_invoke(const link_frame_t *req)
     if (op == kOpRun && req->length == 1) {
         profiler.Clear();
         measurement_t m = measure(run_invoke, nullptr);
-        regions_measured = m.region;
         out[0] = invoke_status == kTfLiteOk ? 0 : 1;
         link_put_u64(out + 1, m.ticks);
         link_put_u32(out + 9, m.region);
@@ -248,13 +242,10 @@ void on_download(const link_frame_t *req)
 void on_stats(const link_frame_t *req)
 {
     uint8_t out[24];
-    link_put_u32(out, stack_size());
-    link_put_u32(out + 4, stack_high_water());
-    link_put_u32(out + 8, link_dropped_frames());
-    link_put_u32(out + 12, regions_measured);
-    link_put_u32(out + 16, interpreter ? (uint32_t)interpreter->arena_used_bytes() : 0);
-    link_put_u32(out + 20, sizeof arena);
-    link_respond(req, out, sizeof out);
+    size_t used = identity_stats(out);
+    link_put_u32(out + used, interpreter ? (uint32_t)interpreter->arena_used_bytes() : 0);
+    link_put_u32(out + used + 4, sizeof arena);
+    link_respond(req, out, used + 8);
 }
 
 void set_up()
@@ -284,34 +275,8 @@ int main()
     counter_init();
     tflm_glue_route_log_to_link();
     set_up();
-    char hello[LINK_MAX_BODY];
-    link_send(LINK_BOOT, 0, hello, hello_text(hello, sizeof hello));
-
-    link_frame_t req;
-    for (;;) {
-        link_receive(&req);
-        switch (req.type) {
-        case LINK_HELLO:
-            link_respond(&req, hello, hello_text(hello, sizeof hello));
-            break;
-        case LINK_UPLOAD_BEGIN:
-            on_upload_begin(&req);
-            break;
-        case LINK_UPLOAD_CHUNK:
-            on_upload_chunk(&req);
-            break;
-        case LINK_INVOKE:
-            on_invoke(&req);
-            break;
-        case kLinkDownload:
-            on_download(&req);
-            break;
-        case LINK_STATS:
-            on_stats(&req);
-            break;
-        default:
-            link_respond_error(&req, LINK_ERR_UNKNOWN_TYPE, "unknown request type");
-            break;
-        }
-    }
+    static const link_handlers_t handlers = {
+        hello_text, on_upload_begin, on_upload_chunk, on_invoke, on_download, on_stats,
+    };
+    link_serve(&handlers);
 }

@@ -5,7 +5,11 @@ public sealed record MemoryRegion(long Origin, long Size)
     public long End => Origin + Size;
 }
 
-public sealed record ConsoleUart(string Kind, string Name, long Base, int Irq);
+/// <summary>The console UART: its driver (Kind), Renode's name for it, registers, receive IRQ, input clock and baud rate, and pins where the driver sets them.</summary>
+public sealed record ConsoleUart(string Kind, string Name, long Base, int Irq, long ClockHz, long Baud, int? TxPin = null, int? RxPin = null);
+
+/// <summary>The timer the firmware counts with where the core's DWT cycle counter does not count; optionally a second one its overflow clocks.</summary>
+public sealed record BoardCounter(string Kind, string Name, long Base, long? ChainedBase = null, int? ChainedTrigger = null);
 
 /// <summary>How QEMU names and models a board.</summary>
 /// <param name="SerialIndex">Which of QEMU's serial ports is the console UART.</param>
@@ -27,6 +31,7 @@ public sealed record BoardDescription(
     MemoryRegion Ram,
     long StackSize,
     ConsoleUart Console,
+    BoardCounter Counter,
     string Bsp,
     QemuBoard? Qemu,
     RenodeBoard? Renode,

@@ -38,10 +38,21 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         {
             throw new FirmwareException($"unknown firmware app '{app}'; available: {string.Join(", ", Apps)}");
         }
+        foreach (var (kind, folder, field) in new[] { (board.Console.Kind, "console", "console.kind"), (board.Counter.Kind, "counter", "counter.kind") })
+        {
+            var driver = Path.Combine(paths.FirmwareDirectory, "drivers", folder, $"{kind}.c");
+            if (!File.Exists(driver))
+            {
+                var folderPath = Path.GetDirectoryName(driver)!;
+                IEnumerable<string?> known = Directory.Exists(folderPath) ? Directory.GetFiles(folderPath, "*.c").Select(Path.GetFileNameWithoutExtension).Order() : [];
+                throw new FirmwareException($"board '{board.Id}' ({board.SourceFile}) names {field} '{kind}', and there is no driver firmware/drivers/{folder}/{kind}.c (drivers: {string.Join(", ", known)})");
+            }
+        }
         var cmake = ToolLocator.Find(ExternalTool.CMake);
         var gcc = ToolLocator.Find(ExternalTool.ArmGcc);
+        var header = BoardHeader.Render(board);
         var definitions = Definitions(board, app, gcc).Concat(extra?.Definitions ?? []).ToList();
-        var key = await CacheKeyAsync(definitions, gcc, extra?.Files ?? [], cancellationToken);
+        var key = await CacheKeyAsync([.. definitions, header], gcc, extra?.Files ?? [], cancellationToken);
         var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}");
         var elf = Path.Combine(outputDirectory, "firmware.elf");
         if (File.Exists(elf))
@@ -61,7 +72,10 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         {
             Directory.Delete(scratch, recursive: true);
         }
-        await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", scratch, .. definitions.Select(d => $"-D{d}")], "configure", cancellationToken);
+        var generated = Path.Combine(scratch, "generated");
+        Directory.CreateDirectory(generated);
+        await File.WriteAllTextAsync(Path.Combine(generated, BoardHeader.FileName), header, cancellationToken);
+        await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", scratch, .. definitions.Select(d => $"-D{d}"), $"-DBOARD_CONFIG_DIR={generated}"], "configure", cancellationToken);
         await RunAsync(cmake, ["--build", scratch, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
         Directory.Move(scratch, outputDirectory);
         return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, stopwatch.Elapsed, fromCache: false);
@@ -80,7 +94,8 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         $"RAM_ORIGIN=0x{board.Ram.Origin:x}",
         $"RAM_SIZE={board.Ram.Size}",
         $"STACK_SIZE={board.StackSize}",
-        $"CONSOLE_IRQ={board.Console.Irq}",
+        $"CONSOLE_DRIVER={board.Console.Kind}",
+        $"COUNTER_DRIVER={board.Counter.Kind}",
     ];
 
     private async Task<string> CacheKeyAsync(IReadOnlyList<string> definitions, string gcc, IReadOnlyList<string> extraFiles, CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ namespace Harness.Firmware;
 /// </summary>
 public sealed class HostRunnerBuilder(HarnessPaths paths)
 {
-    private static readonly string[] CSources = ["link/cobs.c", "link/crc32.c", "link/link.c", "common/counter.c", "common/measure.c", "bsp/host/board.c", "bsp/host/stack.c"];
+    private static readonly string[] CSources = ["link/cobs.c", "link/crc32.c", "link/link.c", "link/serve.c", "common/counter.c", "common/measure.c",
+        "common/identity.c", "bsp/host/board.c", "bsp/host/stack.c"];
     private static readonly string[] CxxSources = ["apps/tflm-runner/main.cc", "apps/tflm-runner/tflm_glue.cc"];
 
     public async Task<string> BuildAsync(TfliteModel model, TflmCheckout tflm, long arenaBytes, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -51,11 +52,12 @@ public sealed class HostRunnerBuilder(HarnessPaths paths)
         }
         Directory.CreateDirectory(scratch);
         await File.WriteAllTextAsync(Path.Combine(scratch, "model_ops.h"), resolver, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(scratch, BoardHeader.FileName), BoardHeader.Host(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(scratch, "model_data.c"), ModelSource.CArray(Path.GetFileName(model.Path), modelBytes), cancellationToken);
 
         string[] common =
         [
-            "-O2", "-DHARNESS_HOST", "-DBOARD_ID=\"host\"", "-DAPP_ID=\"tflm-runner\"", "-DFIRMWARE_VERSION=\"host\"", "-DCONSOLE_IRQ=0",
+            "-O2", "-DHARNESS_HOST", "-DAPP_ID=\"tflm-runner\"", "-DFIRMWARE_VERSION=\"host\"",
             $"-I{Path.Combine(firmware, "common")}", $"-I{Path.Combine(firmware, "link")}", $"-I{Path.Combine(firmware, "bsp", "host")}",
             $"-I{Path.Combine(firmware, "apps", "tflm-runner")}", $"-I{scratch}",
         ];

@@ -23,7 +23,7 @@ public class BoardCatalogTests
     public void ABrokenBoardFileIsReportedWithItsPosition()
     {
         var directory = Directory.CreateTempSubdirectory("harness-boards").FullName;
-        File.WriteAllText(Path.Combine(directory, "x.yaml"), "id: x\nname: X\ncore: cortex-m9\nclock_hz: 1M\nmemory: { flash: { origin: 0, size: 1MiB }, ram: { origin: 0x20000000, size: 16KiB } }\nstack: 2KiB\nconsole: { kind: k, name: n, base: 0x4000, irq: 1 }\nbsp: x\nemulators: { qemu: { machine: m, counter_hz: 1M } }\n");
+        File.WriteAllText(Path.Combine(directory, "x.yaml"), "id: x\nname: X\ncore: cortex-m9\nclock_hz: 1M\nmemory: { flash: { origin: 0, size: 1MiB }, ram: { origin: 0x20000000, size: 16KiB } }\nstack: 2KiB\nconsole: { kind: k, name: n, base: 0x4000, irq: 1, clock_hz: 16M }\ncounter: { kind: t, name: t, base: 0x4001 }\nbsp: x\nemulators: { qemu: { machine: m, counter_hz: 1M } }\n");
         var error = Assert.Throws<YamlInputException>(() => BoardCatalog.Load(directory))!;
         Assert.That(error.Errors.Single().ToString(), Does.Contain("x.yaml:3:7: unknown core 'cortex-m9'"));
     }
