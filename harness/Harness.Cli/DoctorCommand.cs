@@ -33,7 +33,7 @@ public static class DoctorCommand
             AnsiConsole.MarkupLineInterpolated($"boards: {paths.PlatformsDirectory}");
             AnsiConsole.MarkupLineInterpolated($"firmware sources: {paths.FirmwareDirectory}");
             TflmReport(settings);
-            var required = statuses.Where(s => s.Tool != ExternalTool.Renode);
+            var required = statuses.Where(s => !s.Tool.Optional);
             return required.All(s => s.Found && s.Version is not null) ? 0 : 1;
         });
         return command;

@@ -57,14 +57,14 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         var elf = Path.Combine(outputDirectory, "firmware.elf");
         if (File.Exists(elf))
         {
-            return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, TimeSpan.Zero, fromCache: true);
+            return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
         await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
         if (File.Exists(elf))
         {
-            return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, TimeSpan.Zero, fromCache: true);
+            return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
         }
         var stopwatch = Stopwatch.StartNew();
         var scratch = outputDirectory + ".building";
@@ -78,8 +78,15 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", scratch, .. definitions.Select(d => $"-D{d}"), $"-DBOARD_CONFIG_DIR={generated}"], "configure", cancellationToken);
         await RunAsync(cmake, ["--build", scratch, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
         Directory.Move(scratch, outputDirectory);
-        return FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, stopwatch.Elapsed, fromCache: false);
+        return Loaded(elf, board, app, stopwatch.Elapsed, fromCache: false);
     }
+
+    /// <summary>The ELF's sources read "firmware/...": they resolve against the folder that holds the firmware sources.</summary>
+    private FirmwareImage Loaded(string elf, BoardDescription board, string app, TimeSpan buildTime, bool fromCache) =>
+        FirmwareImage.Load(elf, board, $"{app} app", true, MeasureSymbols.Harness, buildTime, fromCache) with
+        {
+            SourceDirectories = [Path.GetDirectoryName(Path.GetFullPath(paths.FirmwareDirectory))!],
+        };
 
     private IReadOnlyList<string> Definitions(BoardDescription board, string app, string gcc) =>
     [

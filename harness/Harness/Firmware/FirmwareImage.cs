@@ -47,6 +47,9 @@ public sealed record FirmwareImage(
     bool FromCache,
     long? ArenaBytes = null)
 {
+    /// <summary>Folders the ELF's relative source paths resolve against (for a debugger): the harness's firmware, and TFLM's checkout for a model runner.</summary>
+    public IReadOnlyList<string> SourceDirectories { get; init; } = [];
+
     public static FirmwareImage Load(string elfPath, BoardDescription board, string description, bool speaksLink,
         MeasureSymbols? measure, TimeSpan buildTime = default, bool fromCache = false)
     {

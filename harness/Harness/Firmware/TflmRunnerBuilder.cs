@@ -37,7 +37,12 @@ public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmwa
             $"ARENA_SIZE={arenaBytes.ToString(CultureInfo.InvariantCulture)}",
         ], [Path.Combine(modelDirectory, "model_data.c"), Path.Combine(modelDirectory, "model_ops.h"), library.LibraryPath]);
         var image = await firmware.BuildAsync(board, App, cancellationToken, extra);
-        return new TflmFirmware(image with { Description = $"{App} for {Path.GetFileName(model.Path)} ({library.Config.KernelName} kernels)", ArenaBytes = arenaBytes }, library, model, arenaBytes);
+        return new TflmFirmware(image with
+        {
+            Description = $"{App} for {Path.GetFileName(model.Path)} ({library.Config.KernelName} kernels)",
+            ArenaBytes = arenaBytes,
+            SourceDirectories = [.. image.SourceDirectories, tflm.Root],
+        }, library, model, arenaBytes);
     }
 
     /// <summary>model_data.c (the .tflite bytes, 16-byte aligned, in flash) and model_ops.h, in a folder named by their content.</summary>

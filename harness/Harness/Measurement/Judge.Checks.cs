@@ -24,8 +24,10 @@ public static partial class Judge
                 ? new Check(name, false, $"≤ {format(max.Value)}", "not measured")
                 : new Check(name, actual <= max, $"≤ {format(max.Value)}", format(actual.Value)));
         }
-        Limit("instructions", budgets.Instructions, figures.Instructions, Quantity.FormatCount);
-        Limit("cycles", budgets.Cycles, figures.Cycles, Quantity.FormatCount);
+        // Counts in full: a budget missed by a few instructions must show them.
+        static string Exact(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
+        Limit("instructions", budgets.Instructions, figures.Instructions, Exact);
+        Limit("cycles", budgets.Cycles, figures.Cycles, Exact);
         Limit("flash", budgets.FlashBytes, figures.FlashBytes, Quantity.FormatBytes);
         Limit("ram", budgets.RamBytes, figures.RamBytes, Quantity.FormatBytes);
         Limit("stack", budgets.StackBytes, figures.StackHighWaterBytes, Quantity.FormatBytes);

@@ -7,10 +7,21 @@ using Harness.Tflm;
 namespace Harness.Measurement;
 
 /// <summary>What the judge needs to know of a board run beside what the device said.</summary>
-/// <param name="Image">The firmware that ran (its memory figures, and a model runner's arena).</param>
+/// <param name="Image">The firmware that ran: its memory figures and build.</param>
 /// <param name="Clock">How the emulator's virtual time and the firmware's counter relate to instructions.</param>
 /// <param name="Debugged">A debugger held the board: its stops perturb the firmware's counter, so the counter is not cross-checked.</param>
-public sealed record JudgeContext(FirmwareImage Image, ClockModel Clock, Budgets Budgets, bool Debugged = false);
+public sealed record JudgeContext(ImageFacts Image, ClockModel Clock, Budgets Budgets, bool Debugged = false)
+{
+    public JudgeContext(FirmwareImage image, ClockModel clock, Budgets budgets, bool debugged = false) : this(ImageFacts.Of(image), clock, budgets, debugged)
+    {
+    }
+}
+
+/// <summary>What the figures take from a firmware image: bytes of flash and static RAM, and its build.</summary>
+public sealed record ImageFacts(long FlashBytes, long StaticRamBytes, double BuildSeconds, bool FromCache)
+{
+    public static ImageFacts Of(FirmwareImage image) => new(image.Memory.FlashBytes, image.Memory.StaticRamBytes, image.BuildTime.TotalSeconds, image.FromCache);
+}
 
 /// <summary>What the host computed for a model scenario: every input tensor's bytes and, with golden: host, the expected outputs.</summary>
 public sealed record HostReference(IReadOnlyList<byte[]> Inputs, IReadOnlyList<byte[]>? Golden);

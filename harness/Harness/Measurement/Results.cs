@@ -24,9 +24,11 @@ public sealed record Figures(
     public static readonly Figures Empty = new(null, null, null, 0, 0, null, null, 0, 0, false);
 
     /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
-    public static Figures Of(FirmwareImage image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
-        new(instructions, cycles, counter?.Name, image.Memory.FlashBytes, image.Memory.StaticRamBytes, stackHighWater,
-            stackHighWater is { } stack ? image.Memory.StaticRamBytes + stack : null, 0, image.BuildTime.TotalSeconds, image.FromCache);
+    public static Figures Of(ImageFacts image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
+        new(instructions, cycles, counter?.Name, image.FlashBytes, image.StaticRamBytes, stackHighWater,
+            stackHighWater is { } stack ? image.StaticRamBytes + stack : null, 0, image.BuildSeconds, image.FromCache);
+
+    public static Figures Of(FirmwareImage image) => Of(ImageFacts.Of(image));
 }
 
 /// <summary>What a model run adds: which TFLM ran it, the arena, every output's values, cycles per operator, and how

@@ -200,7 +200,8 @@ public static partial class TensorData
                 BinaryPrimitives.WriteSingleLittleEndian(span, (float)value);
                 continue;
             }
-            var q = tensor.Quantization is { } quantization ? Math.Round(value / quantization.Scale) + quantization.ZeroPoint : value;
+            // Half away from zero, as TFLite's own quantization rounds (std::round), not to even.
+            var q = tensor.Quantization is { } quantization ? Math.Round(value / quantization.Scale, MidpointRounding.AwayFromZero) + quantization.ZeroPoint : value;
             switch (tensor.Type)
             {
                 case TensorType.Int8: span[0] = (byte)(sbyte)Math.Clamp(q, sbyte.MinValue, sbyte.MaxValue); break;

@@ -20,7 +20,13 @@ public sealed record ExternalTool(string Name, string Executable, string? Overri
     public static readonly ExternalTool Renode = new("renode", "renode", "HARNESS_RENODE", "--version",
         "install Renode 1.16 (renode.io; tested with 1.16.1) and put 'renode' on PATH or set HARNESS_RENODE to its launcher", "the renode emulator backend");
 
-    public static IReadOnlyList<ExternalTool> All => [Dotnet, CMake, ArmGcc, ArmAddr2Line, HostCc, HostCxx, Qemu, Renode];
+    public static readonly ExternalTool ArmGdb = new("gdb-multiarch (Arm GDB)", "gdb-multiarch", "HARNESS_GDB", "--version",
+        "apt-get install gdb-multiarch (or put Arm's arm-none-eabi-gdb on PATH)", "--debug: attaching a debugger to the emulated board");
+
+    public static IReadOnlyList<ExternalTool> All => [Dotnet, CMake, ArmGcc, ArmAddr2Line, HostCc, HostCxx, Qemu, Renode, ArmGdb];
+
+    /// <summary>Tools only some features need: their absence is reported, not an error of the installation.</summary>
+    public bool Optional => this == Renode || this == ArmGdb;
 }
 
 public sealed class MissingToolException(ExternalTool tool, string detail)

@@ -1,6 +1,6 @@
 using Harness.Yaml;
 
-namespace Harness.Tests.Scenarios;
+namespace Harness.Tests.Yaml;
 
 public class QuantityTests
 {

@@ -1,7 +1,7 @@
 using Harness.Boards;
 using Harness.Yaml;
 
-namespace Harness.Tests.Scenarios;
+namespace Harness.Tests.Boards;
 
 public class BoardCatalogTests
 {

@@ -1,0 +1,134 @@
+using System.Text;
+using Harness.Link;
+using Harness.Tests.Fakes;
+
+namespace Harness.Tests.Link;
+
+/// <summary>The host side of the link against a fake device over an in-memory pipe: the protocol's rules in milliseconds.</summary>
+public class LinkClientTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+
+    private static async Task<(LinkClient Link, FakeDevice Device, ConsoleTranscript Transcript)> ConnectAsync(Func<Frame, FakeDevice, Task> answer)
+    {
+        var (host, device) = MemoryPipe.Create();
+        var transcript = new ConsoleTranscript();
+        var fake = new FakeDevice(device, answer);
+        await Task.Yield();
+        return (new LinkClient(host, transcript), fake, transcript);
+    }
+
+    private static CancellationToken Soon => new CancellationTokenSource(Limit).Token;
+
+    [Test]
+    public async Task TheBootFrameIsReadIntoTypedFields()
+    {
+        var (link, device, _) = await ConnectAsync((_, _) => Task.CompletedTask);
+        await device.BootAsync("proto=1;app=tflm-runner;fw=0.1;board=stm32f4;counter=tim2;max_body=200;stack=8192;status=ok;arena=4096;arena_used=676;kernels=cmsis_nn;tflm=abc");
+        var boot = BootInfo.From(await link.WaitForBootAsync(Soon));
+        Assert.That(boot, Is.EqualTo(new BootInfo(1, "tflm-runner", "0.1", "stm32f4", new DeviceCounter("tim2"), 200, 8192, "ok", "cmsis_nn", "abc", 4096, 676)));
+        Assert.That(boot.Counter.CountsCoreCycles, Is.False);
+        Assert.That(BootInfo.From(DeviceInfo.Parse(Encoding.ASCII.GetBytes("status=allocate-tensors-failed"))).Ready, Is.False);
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AResponseWithAnOldSequenceNumberIsSkippedAndNoted()
+    {
+        var (link, device, transcript) = await ConnectAsync(async (request, d) =>
+        {
+            await d.SendAsync((byte)(request.Type | Frame.ResponseFlag), (byte)(request.Sequence - 1), "stale"u8.ToArray());
+            await d.RespondAsync(request, "fresh"u8.ToArray());
+        });
+        var body = await link.RequestAsync(FrameType.Hello, [], Soon);
+        Assert.That(Encoding.ASCII.GetString(body), Is.EqualTo("fresh"));
+        Assert.That(transcript.Lines.Single(l => l.Source == LineSource.Link).Text, Does.Contain("ignored a stale response"));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AnErrorFrameBecomesADeviceErrorInTheDevicesOwnWords()
+    {
+        var (link, device, _) = await ConnectAsync((request, d) => d.RefuseAsync(request, 2, "input 0 takes 4 bytes, not 8"));
+        var error = Assert.ThrowsAsync<DeviceErrorException>(() => link.RequestAsync(FrameType.UploadBegin, new byte[5], Soon))!;
+        Assert.That(error.Message, Is.EqualTo("the device refused the request (error 2): input 0 takes 4 bytes, not 8"));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AFaultReportEndsTheWaitForAnAnswerWithTheRegisters()
+    {
+        var (link, device, transcript) = await ConnectAsync((_, d) => d.FaultAsync(pc: 0x0800098c, lr: 0x0800088f, cfsr: 1u << 9));
+        var fault = Assert.ThrowsAsync<DeviceFaultException>(() => link.RequestAsync(FrameType.Invoke, [3], Soon))!;
+        Assert.That(fault.Report.Pc, Is.EqualTo(0x0800098cu));
+        Assert.That(fault.Report.Causes, Has.Some.StartsWith("precise data bus error"));
+        Assert.That(fault.Outcome, Is.EqualTo(Harness.Measurement.Outcome.Failed), "a fault is the firmware's failure, not the harness's");
+        Assert.That(transcript.Lines.Any(l => l.Source == LineSource.Fault), Is.True);
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AConsoleThatClosesEndsTheWaitWithASentence()
+    {
+        var (link, device, _) = await ConnectAsync((_, d) =>
+        {
+            d.Disconnect();
+            return Task.CompletedTask;
+        });
+        var error = Assert.ThrowsAsync<LinkClosedException>(() => link.RequestAsync(FrameType.Stats, [], Soon))!;
+        Assert.That(error.Message, Is.EqualTo("the console closed while waiting for the answer to Stats"));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AnUploadGoesInChunksThatFitTheDevicesFramesAndEveryAckIsChecked()
+    {
+        var app = new FakeDiagApp();
+        var (link, device, _) = await ConnectAsync(app.HandleAsync);
+        var data = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
+        await link.UploadAsync(0, data, maxBody: 100, null, Soon);
+        var chunks = device.Received.Where(f => f.Type == (byte)FrameType.UploadChunk).ToList();
+        Assert.That(chunks, Has.Count.EqualTo(11), "95 data bytes per 100-byte frame");
+        Assert.That(chunks.All(c => c.Body.Length <= 100), Is.True);
+        Assert.That(chunks.SelectMany(c => c.Body.Skip(5)), Is.EqualTo(data));
+
+        var (liar, liarDevice, _) = await ConnectAsync((request, d) => d.RespondAsync(request, [0, 0, 0, 0]));
+        var error = Assert.ThrowsAsync<LinkProtocolException>(() => liar.UploadAsync(0, data, 100, null, Soon))!;
+        Assert.That(error.Message, Is.EqualTo("the device acknowledged 0 bytes after a chunk ending at 95"));
+        await Task.WhenAll(link.DisposeAsync().AsTask(), device.DisposeAsync().AsTask(), liar.DisposeAsync().AsTask(), liarDevice.DisposeAsync().AsTask());
+    }
+
+    [Test]
+    public async Task ADownloadAssemblesTheSlicesTheDeviceSends()
+    {
+        var tensor = Enumerable.Range(0, 600).Select(i => (byte)i).ToArray();
+        var (link, device, _) = await ConnectAsync((request, d) =>
+        {
+            var offset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(request.Body.AsSpan(1));
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(request.Body.AsSpan(5));
+            return d.RespondAsync(request, tensor[offset..(offset + length)]);
+        });
+        Assert.That(await link.DownloadAsync(0, tensor.Length, 256, Soon), Is.EqualTo(tensor));
+        Assert.That(device.Received, Has.Count.EqualTo(3));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task TextAndJunkBetweenFramesLandInTheTranscriptAndTheLinkGoesOn()
+    {
+        var (link, device, transcript) = await ConnectAsync((request, d) => d.RespondAsync(request, "ok"u8.ToArray()));
+        await device.TextAsync("hello from the board");
+        await device.RawAsync([0x01, 0x02, 0x03, 0x00]);
+        Assert.That(Encoding.ASCII.GetString(await link.RequestAsync(FrameType.Hello, [], Soon)), Is.EqualTo("ok"));
+        Assert.That(transcript.Lines.Select(l => (l.Source, l.Text)), Does.Contain((LineSource.Uart, "hello from the board")));
+        Assert.That(link.GarbageBytes, Is.GreaterThan(0));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+}
