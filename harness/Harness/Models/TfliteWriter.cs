@@ -176,6 +176,21 @@ public static class TfliteWriter
             [0], [6], "harness example: two int8 fully-connected layers whose operator codes repeat FULLY_CONNECTED (written by the harness)");
     }
 
+    /// <summary>
+    /// A valid FlatBuffer whose FULLY_CONNECTED weights do not fit its input (4 values in, weights for 5):
+    /// it reads and builds, and TFLM refuses it when it allocates the tensors (Prepare fails).
+    /// </summary>
+    public static byte[] MismatchedFullyConnected() => Write(
+        [new OperatorCode(FullyConnected, null, 1)],
+        [
+            new WriterTensor("input", TensorType.Int8, [1, 4], null, new Quantization(0.05f, 0)),
+            new WriterTensor("weights", TensorType.Int8, [3, 5], new byte[15], new Quantization(0.02f, 0)),
+            new WriterTensor("bias", TensorType.Int32, [3], new byte[12], new Quantization(0.001f, 0)),
+            new WriterTensor("scores", TensorType.Int8, [1, 3], null, new Quantization(0.05f, 0)),
+        ],
+        [new WriterOperator(0, [0, 1, 2], [3])],
+        [0], [3], "a fully-connected layer whose weights do not fit its input (written by the harness)");
+
     /// <summary>One custom operator between a float input and output: enough to test unsupported-op errors.</summary>
     public static byte[] SingleCustomOp(string customName) => Write(
         [new OperatorCode(OperatorCode.CustomBuiltin, customName, 1)],

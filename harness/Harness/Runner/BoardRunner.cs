@@ -29,9 +29,9 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         FirmwareImage? image = null;
         BoardResult Result(Outcome outcome, string summary, string? detail = null, string? commandLine = null, string? clock = null,
             IReadOnlyList<Check>? checks = null, Figures? figures = null, ModelRun? model = null, FirmwareImage? ran = null) =>
-            new(board.Id, scenario.Emulator, outcome, summary, checks ?? [],
+            new(board.Id, scenario.Emulator, outcome, OneLine(summary), checks ?? [],
                 (figures ?? ((ran ?? image) is { } i ? Figures.Of(i) : Figures.Empty)) with { WallSeconds = wall.Elapsed.TotalSeconds },
-                transcript.Lines, detail, commandLine, (ran ?? image)?.ElfPath, clock, model);
+                transcript.Lines, summary.Contains('\n') ? $"{summary}{Environment.NewLine}{detail}".Trim() : detail, commandLine, (ran ?? image)?.ElfPath, clock, model);
         try
         {
             report.Report("firmware");
@@ -80,6 +80,14 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         {
             return Result(Outcome.Error, HarnessBug.Record(e, $"running {scenario.Name} on {board.Id} ({stage} step)"), transcript.Lines.Count > 0 ? transcript.Tail() : null);
         }
+    }
+
+    /// <summary>A summary is one line (CI shows one per failure): a message of several lines is joined, and kept whole in the detail.</summary>
+    private static string OneLine(string text)
+    {
+        const int Longest = 400;
+        var joined = string.Join(" | ", text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        return joined.Length <= Longest ? joined : joined[..(Longest - 1)] + "…";
     }
 
     private sealed record BoardRun(Verdict Verdict, ClockModel Clock, string CommandLine);

@@ -49,6 +49,14 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
         }
         catch (OperationCanceledException) when (window.TimedOut)
         {
+            if (stage.Contains("boot frame", StringComparison.Ordinal) && transcript.Lines.Any(l => l.Source == LineSource.Uart)
+                && !transcript.Lines.Any(l => l.Source == LineSource.Boot))
+            {
+                // Text but never a frame: this firmware does not speak the link at all.
+                throw Failure(Outcome.Error, $"{Path.GetFileName(image.ElfPath)} printed text but never sent the link's boot frame within {window.Timeout?.TotalSeconds:0.#} s: " +
+                    "it does not speak the harness's link protocol (judge such a firmware by its console: firmware: { elf: ... } with console: { pass: ... })",
+                    $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+            }
             throw Failure(Outcome.Failed, $"timed out after {window.Timeout?.TotalSeconds:0.#} s (wall clock) waiting for {stage}",
                 $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
         }

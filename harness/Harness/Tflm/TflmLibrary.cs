@@ -81,20 +81,51 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         var arguments = MakeArguments(config, folder);
         var environment = await EnvironmentAsync(cancellationToken);
         var make = ToolLocator.SearchPath("make") ?? throw new TflmException("'make' not found: apt-get install make (TFLM builds with its own Makefile)");
-        progress?.Report($"building the TFLM library ({config.Name}) with TFLM's Makefile; this takes minutes, once");
+        progress?.Report($"building the TFLM library ({config.Name}) with TFLM's Makefile; this takes minutes, once (log: {Path.Combine(folder, "make.log")})");
         var stopwatch = Stopwatch.StartNew();
         var log = Path.Combine(folder, "make.log");
-        var result = await Cli.Wrap(make)
-            .WithArguments([.. arguments, $"-j{Environment.ProcessorCount}", "microlite"])
-            .WithWorkingDirectory(tflm.Root)
-            .WithEnvironmentVariables(environment)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken);
-        await File.WriteAllTextAsync(log, result.StandardOutput + result.StandardError, cancellationToken);
+        var output = new StringBuilder();
+        var compiled = 0;
+        void Line(string line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+                // One compiler command per source: a sign of life every 25 of them (about 200 in all).
+                if (line.Contains(" -c ", StringComparison.Ordinal) && ++compiled % 25 == 0)
+                {
+                    progress?.Report($"TFLM library {config.Name}: {compiled} sources compiled, {stopwatch.Elapsed.TotalMinutes:0.0} min");
+                }
+            }
+        }
+        // Cancelled, make gets SIGINT first, so it deletes the object it was writing (a half-written one
+        // would break the next build, which resumes where this one stopped); then it is killed.
+        using var forceful = new CancellationTokenSource();
+        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(TimeSpan.FromSeconds(10)));
+        CommandResult result;
+        try
+        {
+            result = await Cli.Wrap(make)
+                .WithArguments([.. arguments, $"-j{Environment.ProcessorCount}", "microlite"])
+                .WithWorkingDirectory(tflm.Root)
+                .WithEnvironmentVariables(environment)
+                .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(Line))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(forceful.Token, cancellationToken);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(log, output.ToString(), CancellationToken.None);
+        }
         if (result.ExitCode != 0)
         {
-            var tail = string.Join('\n', (result.StandardOutput + result.StandardError).Split('\n').Where(l => l.Trim().Length > 0).TakeLast(20));
-            throw new TflmException($"TFLM's Makefile failed (exit {result.ExitCode}) building {config.Name}; full log: {log}\n{tail}");
+            var text = output.ToString();
+            var tail = string.Join('\n', text.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(20));
+            var offline = text.Contains("wget", StringComparison.Ordinal) || text.Contains("curl", StringComparison.Ordinal) || text.Contains("Could not resolve host", StringComparison.Ordinal)
+                ? $"{Environment.NewLine}TFLM's Makefile tried to download a third-party piece, which fails without network: put it where the Makefile expects it ({TflmCheckout.DownloadsPath}/; 'harness doctor' lists each with the version TFLM pins) or build once on a machine with network."
+                : "";
+            throw new TflmException($"TFLM's Makefile failed (exit {result.ExitCode}) building {config.Name}; full log: {log}{offline}\n{tail}");
         }
         var flags = await QueryAsync(make, arguments, environment, cancellationToken);
         var library = flags.Library;

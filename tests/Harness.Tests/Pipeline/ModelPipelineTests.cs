@@ -12,8 +12,13 @@ namespace Harness.Tests.Pipeline;
 [NonParallelizable]
 public class ModelPipelineTests
 {
-    [SetUp]
-    public void NeedsTflm() => TestEnvironment.RequireTflm();
+    /// <summary>The TFLM libraries first, under their own limit: a cold cache makes this fixture slower, never red.</summary>
+    [OneTimeSetUp]
+    public Task BuildTflmLibraries()
+    {
+        TestEnvironment.RequireTflm();
+        return Harness.Tests.Tflm.TflmLibraries.EnsureAsync();
+    }
 
     private static async Task<ScenarioResult> RunAsync(string yaml)
     {
@@ -274,5 +279,48 @@ public class ModelPipelineTests
         var run = result.Boards.Single();
         Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
         Assert.That(run.Summary, Does.Contain("allocate-tensors-failed").And.Contain("Failed to resize buffer"), "TFLM's own words reach the result");
+    }
+
+    [Test]
+    public async Task KeywordScrambledWhoseOperatorTableRepeatsEntriesRunsBitExactWithTheHost()
+    {
+        // 96 int16 values of a slow sine, quantized with the input's own scale.
+        var values = string.Join(", ", Enumerable.Range(0, 96).Select(i => (0.05 * Math.Sin(i / 7.0)).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
+        var run = (await RunAsync($$"""
+            name: keyword-scrambled
+            boards: [mps2-an386]
+            model: {{TestEnvironment.Shared("models", "keyword_scrambled_8bit.tflite")}}
+            arena: auto
+            inputs:
+              - values: [{{values}}]
+            expect:
+              golden: host
+            timeout: 300s
+            """)).Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
+        Assert.That(run.Checks.Where(c => c.Name.EndsWith("vs host golden", StringComparison.Ordinal)).Select(c => c.Actual), Is.All.EqualTo("identical"));
+        Assert.That(run.Model!.Operators.Select(o => o.Operator), Does.Contain("SVDF"));
+    }
+
+    [Test]
+    public async Task AModelWrittenWithRepeatedOperatorCodesRunsAndMatchesTheHost()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"repeated-{Guid.NewGuid():N}.tflite");
+        await File.WriteAllBytesAsync(path, Harness.Models.TfliteWriter.RepeatedOperatorCodes());
+        var run = (await RunAsync($$"""
+            name: repeated-codes
+            boards: [stm32f4]
+            model: {{path}}
+            arena: 4KiB
+            inputs:
+              - values: [1.0, 0.5, -0.5, 0.2]
+            outputs:
+              - { values: [0.8, 1.0, 0.6], tolerance: 0.05, top1: 1 }
+            expect:
+              golden: host
+            timeout: 300s
+            """)).Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
+        Assert.That(run.Model!.Operators.Select(o => o.Operator), Is.EqualTo(new[] { "FULLY_CONNECTED", "FULLY_CONNECTED" }));
     }
 }

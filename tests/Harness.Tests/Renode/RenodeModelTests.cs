@@ -8,11 +8,12 @@ namespace Harness.Tests.Renode;
 [NonParallelizable]
 public class RenodeModelTests
 {
-    [SetUp]
-    public void NeedsRenodeAndTflm()
+    [OneTimeSetUp]
+    public Task NeedsRenodeAndTflmAndItsLibraries()
     {
         TestEnvironment.RequireRenode();
         TestEnvironment.RequireTflm();
+        return Harness.Tests.Tflm.TflmLibraries.EnsureAsync();
     }
 
     [Test]

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace Harness.Tests.Cli;
+
+/// <summary>SIGTERM or Ctrl-C mid-suite: what finished is reported, what did not is marked not run, and no emulator is left behind.</summary>
+[NonParallelizable]
+public class InterruptTests
+{
+    [TestCase("TERM")]
+    [TestCase("INT")]
+    public async Task ASignalMidSuiteStillWritesEveryReportAndLeavesNoEmulator(string signal)
+    {
+        TestEnvironment.RequireQemuToolchain();
+        var directory = Directory.CreateTempSubdirectory("harness-interrupt").FullName;
+        var marker = $"hang{Guid.NewGuid():N}"[..12];
+        string Write(string name, string text)
+        {
+            var path = Path.Combine(directory, $"{name}.yaml");
+            File.WriteAllText(path, text);
+            return path;
+        }
+        var first = Write("first", "name: first\nboards: [mps2-an386]\nfirmware: diag\ndiag: { upload: 256 }\n");
+        var hang = Write(marker, $"name: {marker}\nboards: [mps2-an386]\nfirmware: diag\ndiag: {{ upload: 256, then: hang }}\ntimeout: 120s\n");
+        var last = Write("last", "name: last\nboards: [stm32f4]\nfirmware: diag\n");
+        var output = Path.Combine(directory, "results");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // --cold: each scenario its own QEMU, so the hanging one can be told apart by its work folder.
+        foreach (var argument in new[] { HarnessCli.Dll, "run", first, hang, last, "--out", output, "--cold" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var harness = Process.Start(start)!;
+        var stdout = harness.StandardOutput.ReadToEndAsync();
+        var stderr = harness.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (!File.Exists(Path.Combine(output, "first.json")) || !EmulatorRunning(marker))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the first scenario finished and the hanging one started");
+            Assert.That(harness.HasExited, Is.False, "the harness ended before it was interrupted");
+            await Task.Delay(200);
+        }
+        await Task.Delay(500);
+        Process.Start("kill", $"-{signal} {harness.Id}")!.WaitForExit();
+        await harness.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
+        TestContext.Out.WriteLine(await stdout);
+        TestContext.Out.WriteLine(await stderr);
+
+        Assert.That(harness.ExitCode, Is.EqualTo(130), "interrupted");
+        Assert.That(await stdout, Does.Contain("Interrupted:").And.Contain("of 3 board runs finished"));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "first.json"))))
+        {
+            Assert.That(json.RootElement.GetProperty("passed").GetBoolean(), Is.True);
+        }
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "last.json"))))
+        {
+            var board = json.RootElement.GetProperty("boards")[0];
+            Assert.That(board.GetProperty("outcome").GetString(), Is.EqualTo("not_run"));
+            Assert.That(board.GetProperty("summary").GetString(), Does.StartWith("not run: the run was cancelled after"));
+        }
+        var junit = XDocument.Load(Path.Combine(output, "junit.xml"));
+        Assert.That(junit.Descendants("testcase").Count(), Is.EqualTo(3));
+        Assert.That(junit.Descendants("skipped").Count(), Is.EqualTo(2), "the interrupted run and the one that never started");
+        Assert.That(File.ReadAllText(Path.Combine(output, "summary.md")), Does.Contain("2 did not run"));
+        Assert.That(EmulatorRunning(marker), Is.False, "the hanging scenario's QEMU was stopped");
+    }
+
+    private static bool EmulatorRunning(string marker) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => int.TryParse(p, out _)).Any(pid =>
+        {
+            try
+            {
+                var command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+                return command.Contains("qemu-system-arm", StringComparison.Ordinal) && command.Contains(marker, StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+}
