@@ -9,6 +9,7 @@
 //   STATS                 -> stack, arena, dropped frames
 // TFLM's own messages (MicroPrintf) reach the host as LOG frames.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "model_ops.h"
@@ -33,6 +34,21 @@ namespace {
 enum RunnerOp : uint8_t { kOpRun = 1, kOpProfile = 2, kOpDescribe = 3 };
 
 alignas(16) uint8_t arena[HARNESS_ARENA_SIZE];
+
+// The arena the interpreter gets: all of it on a board. The host runner (the golden run, and the
+// harness's search for the smallest arena that works) may be given less with HARNESS_ARENA_BYTES.
+size_t arena_bytes()
+{
+#if defined(HARNESS_HOST)
+    if (const char *limit = getenv("HARNESS_ARENA_BYTES")) {
+        size_t bytes = strtoul(limit, nullptr, 10);
+        if (bytes > 0 && bytes < sizeof arena) {
+            return bytes;
+        }
+    }
+#endif
+    return sizeof arena;
+}
 
 // Per-operator timing with the firmware's own counter (DWT cycles or the board timer's ticks).
 class OpProfiler : public tflite::MicroProfilerInterface {
@@ -84,7 +100,7 @@ size_t hello_text(char *out, size_t size)
 {
     char extra[LINK_MAX_BODY];
     snprintf(extra, sizeof extra, ";status=%s;model=%u;arena=%lu;arena_used=%lu;inputs=%lu;outputs=%lu;kernels=%s;tflm=%s", status,
-             harness_model_size, (unsigned long)sizeof arena, (unsigned long)(interpreter ? interpreter->arena_used_bytes() : 0),
+             harness_model_size, (unsigned long)arena_bytes(), (unsigned long)(interpreter ? interpreter->arena_used_bytes() : 0),
              (unsigned long)(interpreter ? interpreter->inputs_size() : 0), (unsigned long)(interpreter ? interpreter->outputs_size() : 0),
              HARNESS_KERNELS, HARNESS_TFLM_COMMIT);
     return identity_text(out, size, extra);
@@ -244,7 +260,7 @@ void on_stats(const link_frame_t *req)
     uint8_t out[24];
     size_t used = identity_stats(out);
     link_put_u32(out + used, interpreter ? (uint32_t)interpreter->arena_used_bytes() : 0);
-    link_put_u32(out + used + 4, sizeof arena);
+    link_put_u32(out + used + 4, (uint32_t)arena_bytes());
     link_respond(req, out, used + 8);
 }
 
@@ -259,7 +275,7 @@ void set_up()
         status = "op-registration-failed";
         return;
     }
-    static tflite::MicroInterpreter instance(model, resolver, arena, sizeof arena, nullptr, &profiler);
+    static tflite::MicroInterpreter instance(model, resolver, arena, arena_bytes(), nullptr, &profiler);
     if (instance.AllocateTensors() != kTfLiteOk) {
         status = "allocate-tensors-failed";
         return;

@@ -11,7 +11,7 @@ namespace Harness.Runner;
 /// <param name="host">Measures a model's arena on the host when the scenario leaves it to the harness.</param>
 public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder runner, Func<TflmCheckout> tflm, HostComputations host)
 {
-    /// <summary>An automatic arena is the host's measurement rounded up to this.</summary>
+    /// <summary>An automatic arena is a whole number of these.</summary>
     public const long ArenaGranule = 1024;
 
     /// <summary>The TFLM checkout model scenarios use.</summary>
@@ -38,16 +38,15 @@ public sealed class FirmwareResolver(FirmwareBuilder builder, TflmRunnerBuilder 
     }
 
     /// <summary>
-    /// 'arena: auto': what TFLM uses for this model, measured on the host, rounded up. A board whose RAM
+    /// 'arena: auto': the smallest arena TFLM can set the model up in, found on the host. A board whose RAM
     /// cannot hold that arena and the stack is refused here, before anything is built or booted.
     /// </summary>
     private async Task<long> AutomaticArenaAsync(ModelFirmware spec, BoardDescription board, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var used = await host.ArenaUsedAsync(spec.Model, progress, cancellationToken);
-        var arena = (used + ArenaGranule - 1) / ArenaGranule * ArenaGranule;
+        var (used, arena) = await host.AutomaticArenaAsync(spec.Model, ArenaGranule, progress, cancellationToken);
         if (arena + board.StackSize > board.Ram.Size)
         {
-            throw new FirmwareException($"{Path.GetFileName(spec.Model.Path)} needs a {Quantity.FormatBytes(arena)} tensor arena ({used} B used on the host, rounded up) + " +
+            throw new FirmwareException($"{Path.GetFileName(spec.Model.Path)} needs a {Quantity.FormatBytes(arena)} tensor arena (the smallest TFLM can set it up in on the host; {used} B used) + " +
                                         $"{Quantity.FormatBytes(board.StackSize)} of stack, before any other static data; {board.Id} has {Quantity.FormatBytes(board.Ram.Size)} of RAM");
         }
         return arena;

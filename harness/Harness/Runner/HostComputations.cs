@@ -11,6 +11,9 @@ using Harness.Tools;
 
 namespace Harness.Runner;
 
+/// <summary>An automatic arena: what TFLM's allocations use, and the arena that must be given for them (planning needs room too).</summary>
+public sealed record AutomaticArena(long UsedBytes, long ArenaBytes);
+
 /// <summary>
 /// What the host computes once per model scenario and shares with all its boards: the input tensors
 /// (features from audio included, by the preprocessor model on the host-native runner), the golden
@@ -24,23 +27,48 @@ public sealed class HostComputations(HarnessPaths paths, Func<TflmCheckout> tflm
 
     private static readonly TimeSpan SetUpLimit = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Lazy<Task<HostReference>>> references = new();
-    private readonly ConcurrentDictionary<string, Lazy<Task<long>>> arenas = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<AutomaticArena>>> arenas = new();
 
     /// <summary>
-    /// The arena bytes TFLM uses for a model, measured by the host runner with a large arena
-    /// (arena_used_bytes() after AllocateTensors). The host is 64-bit, so its pointers and tensor
-    /// structs are larger than a Cortex-M's: the figure is an upper bound of what a board needs.
+    /// 'arena: auto': the smallest arena (in granules) TFLM can set the model up in, found on the host
+    /// runner. arena_used_bytes() after AllocateTensors is not enough by itself: the memory planner
+    /// needs temporary room while it plans (one record per buffer), so a model with many tensors
+    /// fails in an arena of exactly its used bytes ("Too many buffers"). The host is 64-bit, its
+    /// pointers and tensor structs larger than a Cortex-M's: what works there works on the board.
     /// </summary>
-    public Task<long> ArenaUsedAsync(TfliteModel model, IProgress<string>? progress, CancellationToken cancellationToken) =>
-        arenas.GetOrAdd(Path.GetFullPath(model.Path), _ => new Lazy<Task<long>>(async () =>
+    public Task<AutomaticArena> AutomaticArenaAsync(TfliteModel model, long granule, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        arenas.GetOrAdd($"{Path.GetFullPath(model.Path)}\n{granule}", _ => new Lazy<Task<AutomaticArena>>(async () =>
         {
-            progress?.Report($"{Path.GetFileName(model.Path)}: measuring its arena on the host");
-            return await WithRunnerAsync(model, SetUpLimit, "measuring the arena", async (link, watch, token) =>
+            progress?.Report($"{Path.GetFileName(model.Path)}: finding the arena it needs on the host");
+            var roomy = await WithRunnerAsync(model, SetUpLimit, "measuring the arena", async (link, watch, token) =>
             {
                 var boot = BootInfo.From(await watch.Await("the host runner's boot frame", link.WaitForBootAsync(token)));
-                return boot.Ready ? boot.ArenaUsedBytes ?? 0 : throw SetUpFailed(boot, link);
+                return boot.Ready ? boot : throw SetUpFailed(boot, link);
             }, progress, cancellationToken);
+            async Task<bool> SetsUpIn(long arena)
+            {
+                try
+                {
+                    return await WithRunnerAsync(model, SetUpLimit, "trying an arena", async (link, watch, token) =>
+                        BootInfo.From(await watch.Await("the host runner's boot frame", link.WaitForBootAsync(token))).Ready, progress, cancellationToken, arena);
+                }
+                catch (HarnessException)
+                {
+                    // TFLM itself can crash when the arena is just too small for its planner (seen: SIGSEGV): that arena does not do.
+                    return false;
+                }
+            }
+            var used = roomy.ArenaUsedBytes ?? 0;
+            var arena = RoundUp(used, granule);
+            for (var attempt = 1; arena < ArenaLimit && !await SetsUpIn(arena); attempt++)
+            {
+                // A granule at a time first (the planner's room is a few records per buffer), then faster.
+                arena = RoundUp(attempt < 16 ? arena + granule : arena * 5 / 4, granule);
+            }
+            return new AutomaticArena(used, Math.Min(arena, ArenaLimit));
         })).Value;
+
+    private static long RoundUp(long bytes, long granule) => (bytes + granule - 1) / granule * granule;
 
     /// <summary>Every input tensor's bytes and, with golden: host, the host-native outputs of them (TFLM reference kernels on x86-64).</summary>
     public Task<HostReference> ReferenceAsync(Scenario scenario, IProgress<string>? progress, CancellationToken cancellationToken) =>
@@ -88,13 +116,13 @@ public sealed class HostComputations(HarnessPaths paths, Func<TflmCheckout> tflm
 
     /// <summary>Builds the host runner for a model, starts it, and drives it within <paramref name="limit"/>.</summary>
     private async Task<T> WithRunnerAsync<T>(TfliteModel model, TimeSpan limit, string what, Func<LinkClient, IBoardWatch, CancellationToken, Task<T>> drive,
-        IProgress<string>? progress, CancellationToken cancellationToken)
+        IProgress<string>? progress, CancellationToken cancellationToken, long? arenaBytes = null)
     {
         var runner = await new HostRunnerBuilder(paths).BuildAsync(model, tflm(), ArenaLimit, progress, cancellationToken);
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         window.CancelAfter(limit);
         var transcript = new ConsoleTranscript();
-        await using var session = HostRunnerSession.Start(runner, line => transcript.Add(LineSource.Log, line));
+        await using var session = HostRunnerSession.Start(runner, line => transcript.Add(LineSource.Log, line), arenaBytes);
         await using var link = new LinkClient(session.Console, transcript);
         try
         {
@@ -104,9 +132,11 @@ public sealed class HostComputations(HarnessPaths paths, Func<TflmCheckout> tflm
         {
             throw new EmulatorException($"{what} did not finish within {limit.TotalSeconds:0} s");
         }
-        catch (LinkClosedException) when (session.Exited.IsCompleted)
+        catch (LinkClosedException)
         {
-            throw new EmulatorException($"the host runner ended (exit code {await session.Exited}) during {what}: {transcript.LastLogLines()}");
+            // The runner closed its output: it ended (or is about to); say how.
+            var exit = await Task.WhenAny(session.Exited, Task.Delay(TimeSpan.FromSeconds(2))) == session.Exited ? $"exit code {await session.Exited}" : "it closed its output";
+            throw new EmulatorException($"the host runner ended ({exit}) during {what}: {transcript.LastLogLines()}");
         }
     }
 

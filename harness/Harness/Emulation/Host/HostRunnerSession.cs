@@ -41,15 +41,21 @@ public sealed class HostRunnerSession : IAsyncDisposable
     public string Runner => process.StartInfo.FileName;
 
     /// <param name="errorLine">Called with every line the runner writes to standard error (TFLM's messages).</param>
-    public static HostRunnerSession Start(string runner, Action<string> errorLine)
+    /// <param name="arenaBytes">Give the interpreter only this much of the runner's arena (to find the smallest that works).</param>
+    public static HostRunnerSession Start(string runner, Action<string> errorLine, long? arenaBytes = null)
     {
-        var process = Process.Start(new ProcessStartInfo(runner)
+        var start = new ProcessStartInfo(runner)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        }) ?? throw new EmulatorException($"could not start the host runner {runner}");
+        };
+        if (arenaBytes is { } bytes)
+        {
+            start.Environment["HARNESS_ARENA_BYTES"] = bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var process = Process.Start(start) ?? throw new EmulatorException($"could not start the host runner {runner}");
         ProcessGuard.Register(process.Id);
         return new HostRunnerSession(process, errorLine);
     }
