@@ -177,19 +177,19 @@ public static class TfliteWriter
     }
 
     /// <summary>
-    /// A valid FlatBuffer whose FULLY_CONNECTED weights do not fit its input (4 values in, weights for 5):
-    /// it reads and builds, and TFLM refuses it when it allocates the tensors (Prepare fails).
+    /// A "hybrid" FULLY_CONNECTED: float input and output, int8 weights. A valid model that reads and
+    /// builds, and that TFLM refuses when it allocates the tensors (TFLite Micro has no hybrid kernels).
     /// </summary>
-    public static byte[] MismatchedFullyConnected() => Write(
+    public static byte[] HybridFullyConnected() => Write(
         [new OperatorCode(FullyConnected, null, 1)],
         [
-            new WriterTensor("input", TensorType.Int8, [1, 4], null, new Quantization(0.05f, 0)),
-            new WriterTensor("weights", TensorType.Int8, [3, 5], new byte[15], new Quantization(0.02f, 0)),
-            new WriterTensor("bias", TensorType.Int32, [3], new byte[12], new Quantization(0.001f, 0)),
-            new WriterTensor("scores", TensorType.Int8, [1, 3], null, new Quantization(0.05f, 0)),
+            new WriterTensor("input", TensorType.Float32, [1, 4]),
+            new WriterTensor("weights", TensorType.Int8, [3, 4], new byte[12], new Quantization(0.02f, 0)),
+            new WriterTensor("bias", TensorType.Float32, [3], new byte[12]),
+            new WriterTensor("scores", TensorType.Float32, [1, 3]),
         ],
         [new WriterOperator(0, [0, 1, 2], [3])],
-        [0], [3], "a fully-connected layer whose weights do not fit its input (written by the harness)");
+        [0], [3], "a hybrid fully-connected layer (float activations, int8 weights), which TFLM cannot run (written by the harness)");
 
     /// <summary>One custom operator between a float input and output: enough to test unsupported-op errors.</summary>
     public static byte[] SingleCustomOp(string customName) => Write(

@@ -56,7 +56,7 @@ public class SuiteIsolationTests
                 middle = Write(directory, "middle.yaml", $$"""
                     name: middle
                     boards: [mps2-an386]
-                    model: {{WriteModel(directory, TfliteWriter.MismatchedFullyConnected())}}
+                    model: {{WriteModel(directory, TfliteWriter.HybridFullyConnected())}}
                     arena: 4KiB
                     inputs: [ { values: [0.1, 0.2, 0.3, 0.4] } ]
                     expect: { golden: host }

@@ -1,3 +1,4 @@
+using CliWrap.Buffered;
 using Harness.Measurement;
 using Harness.Reports;
 using Harness.Runner;
@@ -53,5 +54,32 @@ public class ReproTests
         Assert.That(replay.Outcome, Is.EqualTo(run.Outcome));
         Assert.That(replay.Summary, Is.EqualTo(run.Summary), "the same failure, down to PC, LR and source line");
         Assert.That(replay.Checks.Select(c => c.Actual), Is.EqualTo(run.Checks.Select(c => c.Actual)));
+    }
+
+    [Test]
+    public async Task ReplayShSaysReproducedWithTheHarnessAndCannotReplayWithoutIt()
+    {
+        var (results, _, _) = await PipelineFixture.RunManyAsync(["""
+            name: replay-script
+            boards: [mps2-an386]
+            firmware: diag
+            diag: { upload: 256, then: fault }
+            timeout: 60s
+            """], new RunOptions(PipelineFixture.NewWorkDirectory()));
+        var original = results.Single();
+        var folder = Path.Combine(Path.GetTempPath(), $"harness-replay-{Guid.NewGuid():N}");
+        await ReproFolder.WriteAsync(original.Scenario, original.Boards.Single(), TestEnvironment.Boards.Get("mps2-an386"), folder, CancellationToken.None);
+        async Task<(int Exit, string Output)> ReplayAsync(string harness)
+        {
+            var result = await CliWrap.Cli.Wrap(Path.Combine(folder, "replay.sh")).WithEnvironmentVariables(new Dictionary<string, string?> { ["HARNESS"] = harness })
+                .WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+            return (result.ExitCode, result.StandardOutput + result.StandardError);
+        }
+        var replayed = await ReplayAsync($"dotnet {Harness.Tests.Cli.HarnessCli.Dll}");
+        Assert.That(replayed.Exit, Is.EqualTo(0), replayed.Output);
+        Assert.That(replayed.Output, Does.Contain("REPRODUCED: the replay failed exactly as recorded"));
+        var missing = await ReplayAsync("/nowhere/harness");
+        Assert.That(missing.Exit, Is.EqualTo(2));
+        Assert.That(missing.Output, Does.Contain("CANNOT REPLAY: the harness was not found").And.Not.Contain("NOT REPRODUCED"));
     }
 }

@@ -45,6 +45,7 @@ public class UserFirmwareTests
         var run = result.Boards.Single();
         Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed));
         Assert.That(run.Summary, Does.Contain("matches fail pattern"));
+        Assert.That(run.Console.Select(l => l.Text), Does.Contain("PASS"), "the lines printed after the deciding one are kept until the firmware goes quiet");
         Assert.That(run.Figures.WallSeconds, Is.LessThan(20), "judged on the line, not at the timeout");
     }
 
