@@ -6,6 +6,8 @@ static uint32_t regions;
 
 __attribute__((noinline, used)) void harness_measure_begin(void) { __asm volatile("" ::: "memory"); }
 __attribute__((noinline, used)) void harness_measure_end(void) { __asm volatile("" ::: "memory"); }
+__attribute__((noinline, used)) void harness_op_begin(void) { __asm volatile("" ::: "memory"); }
+__attribute__((noinline, used)) void harness_op_end(void) { __asm volatile("" ::: "memory"); }
 
 measurement_t measure(void (*work)(void *), void *arg)
 {

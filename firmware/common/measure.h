@@ -9,6 +9,11 @@
 void harness_measure_begin(void);
 void harness_measure_end(void);
 
+// Markers around each part of a measured region (a model's operators): the emulator counts the
+// instructions between each harness_op_begin() and the harness_op_end() that follows, in order.
+void harness_op_begin(void);
+void harness_op_end(void);
+
 typedef struct {
     uint64_t ticks;    // the firmware's counter across the region
     uint32_t region;   // 1 for the first measured region since reset, then 2, ...

@@ -62,15 +62,18 @@ public:
             return kMaxEvents;
         }
         tags_[count_] = tag;
-        start_[count_] = counter_now();
         ticks_[count_] = 0;
-        return count_++;
+        uint32_t handle = count_++;
+        harness_op_begin();
+        start_[handle] = counter_now();
+        return handle;
     }
 
     void EndEvent(uint32_t handle) override
     {
         if (handle < kMaxEvents) {
             ticks_[handle] = counter_now() - start_[handle];
+            harness_op_end();
         }
     }
 

@@ -7,7 +7,8 @@ namespace Harness.Emulation;
 /// <summary>
 /// Follows the event file an emulator appends to from inside (QEMU's counting plugin, Renode's CPU
 /// hooks) and turns its lines into events: "begin N" then "end N" (instructions executed so far)
-/// become one measured region; "fault A" a fault-handler entry. A repeated begin replaces the last.
+/// become one measured region, with the "opb N" … "ope N" pairs between them as its parts; "fault A"
+/// a fault-handler entry. A repeated begin replaces the last.
 /// </summary>
 public sealed class EventFileTail(string path)
 {
@@ -19,6 +20,8 @@ public sealed class EventFileTail(string path)
         var pending = new StringBuilder();
         var buffer = new byte[4096];
         long? begin = null;
+        long? partBegin = null;
+        var regionParts = new List<long>();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -48,10 +51,19 @@ public sealed class EventFileTail(string path)
                     {
                         case "begin":
                             begin = value;
+                            regionParts = [];
+                            break;
+                        case "opb" when begin is not null:
+                            partBegin = value;
+                            break;
+                        case "ope" when partBegin is { } from:
+                            regionParts.Add(value - from);
+                            partBegin = null;
                             break;
                         case "end" when begin is { } start:
-                            await events.WriteAsync(new RegionMeasured(value - start), cancellationToken);
+                            await events.WriteAsync(new RegionMeasured(value - start, regionParts), cancellationToken);
                             begin = null;
+                            regionParts = [];
                             break;
                         case "fault":
                             await events.WriteAsync(new FaultHandlerEntered((uint)value), cancellationToken);

@@ -52,7 +52,8 @@ public interface IEmulatorSession : IAsyncDisposable
 public abstract record EmulatorEvent;
 
 /// <summary>Instructions executed from the first instruction of the begin marker up to the end marker.</summary>
-public sealed record RegionMeasured(long Instructions) : EmulatorEvent;
+/// <param name="Parts">The instructions of each op-begin … op-end pair inside the region, in order (a model's operators).</param>
+public sealed record RegionMeasured(long Instructions, IReadOnlyList<long> Parts) : EmulatorEvent;
 
 /// <summary>The CPU started executing a fault handler named by the vector table.</summary>
 public sealed record FaultHandlerEntered(uint HandlerAddress) : EmulatorEvent;

@@ -59,7 +59,11 @@ public sealed record FirmwareImage(
         {
             var begin = elf.FindSymbol(measure.Begin) ?? throw new FirmwareException($"{elfPath} has no symbol '{measure.Begin}' (the start of the measured region)");
             var end = elf.FindSymbol(measure.End) ?? throw new FirmwareException($"{elfPath} has no symbol '{measure.End}' (the end of the measured region)");
-            markers = new MeasureMarkers(begin.Value & ~1u, end.Value & ~1u);
+            // The harness's own firmware also marks each operator of a model's inference.
+            var opBegin = elf.FindSymbol(MeasureSymbols.OpBegin);
+            var opEnd = elf.FindSymbol(MeasureSymbols.OpEnd);
+            markers = new MeasureMarkers(begin.Value & ~1u, end.Value & ~1u,
+                opBegin is not null && opEnd is not null ? opBegin.Value & ~1u : null, opBegin is not null && opEnd is not null ? opEnd.Value & ~1u : null);
         }
         return new FirmwareImage(elfPath, board, description, speaksLink, elf, MemoryUsage.Of(elf, board), markers,
             FaultHandlerAddresses(elf, board), buildTime, fromCache);
@@ -82,7 +86,10 @@ public sealed record FirmwareImage(
 /// <summary>The two symbols between which the emulator counts instructions.</summary>
 public sealed record MeasureSymbols(string Begin, string End)
 {
+    public const string OpBegin = "harness_op_begin";
+    public const string OpEnd = "harness_op_end";
     public static readonly MeasureSymbols Harness = new("harness_measure_begin", "harness_measure_end");
 }
 
-public sealed record MeasureMarkers(uint Begin, uint End);
+/// <summary>Where the measured region starts and ends, and where each of its parts (a model's operators) does, if the firmware marks them.</summary>
+public sealed record MeasureMarkers(uint Begin, uint End, uint? OpBegin = null, uint? OpEnd = null);

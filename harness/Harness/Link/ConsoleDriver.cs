@@ -40,7 +40,7 @@ public static class ConsoleDriver
                 Watch(line);
             }
             var (passed, why) = await watch.Await($"a console line matching {string.Join(" or ", expectation.Pass)}", verdict.Task.WaitAsync(cancellationToken));
-            var instructions = measured ? await watch.NextRegionAsync(RegionWait, cancellationToken) : null;
+            var instructions = measured ? (await watch.NextRegionAsync(RegionWait, cancellationToken))?.Instructions : null;
             await QuietAsync(transcript, watch, cancellationToken);
             return new ConsoleObservation(passed, why, instructions);
         }

@@ -22,7 +22,7 @@ public static class DiagDriver
 
         progress?.Report("workload");
         var workload = await watch.Await("the workload result", diag.WorkloadAsync(plan.WorkloadIterations, cancellationToken));
-        var instructions = await watch.NextRegionAsync(RegionWait, cancellationToken);
+        var instructions = (await watch.NextRegionAsync(RegionWait, cancellationToken))?.Instructions;
         var stats = await watch.Await("the device statistics", diag.StatsAsync(cancellationToken));
 
         DiagFinaleObservation? finale = null;

@@ -28,9 +28,9 @@ public static class FeatureDriver
             {
                 throw new LinkException($"the preprocessor's Invoke() failed on window {frame}: {link.Transcript.LastLogLines()}", Measurement.Outcome.Failed);
             }
-            if (await watch.NextRegionAsync(RegionWait, cancellationToken) is { } count)
+            if (await watch.NextRegionAsync(RegionWait, cancellationToken) is { } region)
             {
-                instructions.Add(count);
+                instructions.Add(region.Instructions);
             }
             (await watch.Await($"the features of window {frame}", client.GetOutputAsync(0, layout.RowBytes, cancellationToken))).CopyTo(rows, frame * layout.RowBytes);
         }

@@ -10,8 +10,8 @@ public interface IBoardWatch
     /// <summary>Awaits one step of the run, named for the reports ("the upload of input 0").</summary>
     Task<T> Await<T>(string stage, Task<T> step);
 
-    /// <summary>The instructions counted over the next measured region, or null when none arrives within <paramref name="wait"/>.</summary>
-    Task<long?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken);
+    /// <summary>The instructions counted over the next measured region (and its marked parts), or null when none arrives within <paramref name="wait"/>.</summary>
+    Task<Emulation.RegionMeasured?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken);
 }
 
 public static class BoardWatchSteps

@@ -37,7 +37,7 @@ public static class ModelDriver
         var clock = Stopwatch.StartNew();
         var invoke = await watch.Await("the inference (Invoke)", client.InvokeAsync(cancellationToken));
         var wall = clock.Elapsed.TotalSeconds;
-        var instructions = await watch.NextRegionAsync(RegionWait, cancellationToken);
+        var region = await watch.NextRegionAsync(RegionWait, cancellationToken);
         var outputs = new List<byte[]>();
         if (invoke.Ok)
         {
@@ -48,7 +48,11 @@ public static class ModelDriver
         }
         var profile = await watch.Await("the per-operator profile", client.ProfileAsync(invoke.ProfileEvents, cancellationToken));
         var stats = await watch.Await("the runner's statistics", client.StatsAsync(cancellationToken));
-        return new ModelObservation(boot, inputTensors, outputTensors, invoke, wall, instructions, outputs, profile, stats, link.Transcript.LastLogLines());
+        return new ModelObservation(boot, inputTensors, outputTensors, invoke, wall, region?.Instructions, outputs, profile, stats, link.Transcript.LastLogLines())
+        {
+            // The emulator's exact count of each operator, when it counted one per profiler event.
+            OperatorInstructions = region is { } r && r.Parts.Count == profile.Count ? r.Parts : null,
+        };
     }
 
     private static ModelObservation Observation(BootInfo boot, LinkClient link) =>

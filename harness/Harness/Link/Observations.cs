@@ -41,7 +41,11 @@ public sealed record ModelObservation(
     IReadOnlyList<byte[]> Outputs,
     IReadOnlyList<OperatorTicks> Profile,
     RunnerStats? Stats,
-    string TflmSays);
+    string TflmSays)
+{
+    /// <summary>The emulator's instruction count of each operator, in profile order (null where the emulator counted none).</summary>
+    public IReadOnlyList<long>? OperatorInstructions { get; init; }
+}
 
 /// <summary>A preprocessor model run window after window in one interpreter: the feature rows, and each window's cost.</summary>
 /// <param name="WindowInstructions">The emulator's count per window (empty on the host, which counts none).</param>

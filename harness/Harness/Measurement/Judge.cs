@@ -83,7 +83,8 @@ public static partial class Judge
         }
         var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater);
         checks.AddRange(Budgets(run.Budgets, figures));
-        var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles))).ToList();
+        var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles),
+            seen.OperatorInstructions?[i])).ToList();
         var featureRun = features.Select(f => new FeatureRun(f.Preprocessor, f.Input, f.Observation.Windows, f.Observation.WindowInstructions.Sum(),
             f.Observation.WindowInstructions.DefaultIfEmpty(0).Max(), f.FlashBytes, f.Observation.Stats.ArenaUsed, f.Kernels)).FirstOrDefault();
         var modelRun = new ModelRun(model.Path, seen.Boot.TflmCommit ?? "unknown", kernels, seen.Stats?.ArenaSize ?? seen.Boot.ArenaBytes ?? 0,

@@ -53,7 +53,8 @@ public sealed record FeatureRun(string Model, int Input, int Windows, long Total
 /// <summary>An output tensor as stored (raw integers or floats) and as reals (dequantized).</summary>
 public sealed record OutputValues(int Index, string Tensor, IReadOnlyList<double> Raw, IReadOnlyList<double> Values);
 
-public sealed record OperatorCycles(int Index, string Operator, long Cycles);
+/// <summary>One operator of an inference: the firmware counter's cycles, and the emulator's exact instruction count where it has one.</summary>
+public sealed record OperatorCycles(int Index, string Operator, long Cycles, long? Instructions = null);
 
 /// <summary>One judged expectation.</summary>
 public sealed record Check(string Name, bool Passed, string Expected, string Actual)

@@ -52,7 +52,7 @@ public static class JsonReport
                 arena_used_bytes = m.ArenaUsedBytes,
                 invoke_wall_seconds = Math.Round(m.InvokeWallSeconds, 3),
                 outputs = m.Outputs.Select(o => new { index = o.Index, tensor = o.Tensor, raw = o.Raw, values = o.Values }),
-                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, cycles = o.Cycles }),
+                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, instructions = o.Instructions, cycles = o.Cycles }),
                 features_on_board = m.Features is not { } f ? null : new
                 {
                     preprocessor = f.Model,

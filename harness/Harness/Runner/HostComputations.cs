@@ -157,6 +157,6 @@ public sealed class HostComputations(HarnessPaths paths, Func<TflmCheckout> tflm
             return await step;
         }
 
-        public Task<long?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+        public Task<RegionMeasured?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.FromResult<RegionMeasured?>(null);
     }
 }

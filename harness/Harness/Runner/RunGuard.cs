@@ -39,7 +39,7 @@ public sealed class RunGuard(WarmSession warm, LinkClient link) : IBoardWatch
         return await step;
     }
 
-    public Task<long?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public Task<RegionMeasured?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         Stage = "the emulator's instruction count";
         return warm.NextRegionAsync(wait, cancellationToken);

@@ -11,7 +11,7 @@ namespace Harness.Runner;
 public sealed class WarmSession : IAsyncDisposable
 {
     private readonly Task pump;
-    private Channel<long> regions = Channel.CreateUnbounded<long>();
+    private Channel<RegionMeasured> regions = Channel.CreateUnbounded<RegionMeasured>();
     private TaskCompletionSource<uint> faultEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<string> emulatorFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -33,7 +33,7 @@ public sealed class WarmSession : IAsyncDisposable
     {
         if (ScenariosRun > 0)
         {
-            regions = Channel.CreateUnbounded<long>();
+            regions = Channel.CreateUnbounded<RegionMeasured>();
             faultEntered = new TaskCompletionSource<uint>(TaskCreationOptions.RunContinuationsAsynchronously);
             emulatorFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             await Session.ResetAsync(firmware, cancellationToken);
@@ -41,7 +41,7 @@ public sealed class WarmSession : IAsyncDisposable
         ScenariosRun++;
     }
 
-    public async Task<long?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<RegionMeasured?> NextRegionAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(wait);
@@ -62,7 +62,7 @@ public sealed class WarmSession : IAsyncDisposable
             switch (item)
             {
                 case RegionMeasured region:
-                    regions.Writer.TryWrite(region.Instructions);
+                    regions.Writer.TryWrite(region);
                     break;
                 case FaultHandlerEntered fault:
                     faultEntered.TrySetResult(fault.HandlerAddress);

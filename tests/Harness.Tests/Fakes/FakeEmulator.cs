@@ -78,7 +78,7 @@ public sealed class FakeSession(FirmwareImage firmware) : IEmulatorSession
     }
 
     /// <summary>The emulator counted this many instructions over a measured region.</summary>
-    public void Region(long instructions) => events.Writer.TryWrite(new RegionMeasured(instructions));
+    public void Region(long instructions, params long[] parts) => events.Writer.TryWrite(new RegionMeasured(instructions, parts));
 
     public void FaultHandlerEntered(uint address) => events.Writer.TryWrite(new FaultHandlerEntered(address));
 

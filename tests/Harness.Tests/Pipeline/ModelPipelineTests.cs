@@ -57,6 +57,8 @@ public class ModelPipelineTests
             Assert.That(board.Model.Operators.Select(o => o.Operator), Is.EqualTo(new[] { "FULLY_CONNECTED", "FULLY_CONNECTED", "FULLY_CONNECTED" }));
             Assert.That(board.Model.Operators.Sum(o => o.Cycles), Is.InRange(board.Figures.Cycles!.Value * 8 / 10, board.Figures.Cycles!.Value),
                 "the per-operator cycles account for most of the inference");
+            Assert.That(board.Model.Operators.Select(o => o.Instructions), Is.All.Not.Null, "the emulator counts each operator exactly too");
+            Assert.That(board.Model.Operators.Sum(o => o.Instructions!.Value), Is.InRange(board.Figures.Instructions!.Value * 8 / 10, board.Figures.Instructions!.Value));
         }
         foreach (var (i8, f32) in int8.Boards.Zip(real.Boards))
         {

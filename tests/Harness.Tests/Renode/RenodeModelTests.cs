@@ -38,6 +38,8 @@ public class RenodeModelTests
             Assert.That(board.Outcome, Is.EqualTo(Outcome.Passed), $"{board.Board}: {board.Summary}");
             Assert.That(board.Checks.Single(c => c.Name == "output 0 vs host golden").Actual, Is.EqualTo("identical"), board.Board);
             Assert.That(board.Figures.CounterSource, Is.EqualTo("dwt"), board.Board);
+            Assert.That(board.Model!.Operators.Select(o => o.Instructions), Is.All.Not.Null, $"{board.Board}: Renode's hooks count each operator");
+            Assert.That(board.Model.Operators.Sum(o => o.Instructions!.Value), Is.InRange(board.Figures.Instructions!.Value * 8 / 10, board.Figures.Instructions!.Value), board.Board);
         }
     }
 

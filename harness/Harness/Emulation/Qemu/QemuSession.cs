@@ -90,6 +90,11 @@ public sealed class QemuSession : IEmulatorSession
         {
             pluginArguments.Add($"begin=0x{markers.Begin:x}");
             pluginArguments.Add($"end=0x{markers.End:x}");
+            if (markers is { OpBegin: { } opBegin, OpEnd: { } opEnd })
+            {
+                pluginArguments.Add($"opbegin=0x{opBegin:x}");
+                pluginArguments.Add($"opend=0x{opEnd:x}");
+            }
         }
         pluginArguments.AddRange(firmware.FaultHandlers.Select(address => $"fault=0x{address:x}"));
         var arguments = new List<string>

@@ -2,9 +2,12 @@
 // notices when the guest enters a fault handler. Debian ships no qemu-plugin.h, so the few
 // API declarations it uses (QEMU plugin API version 1, as in QEMU 7.x/8.x) are written here.
 //
-// Arguments (comma-separated after the .so on -plugin): begin=ADDR, end=ADDR, out=PATH and any
-// number of fault=ADDR. It writes one line per event to PATH, flushed as it happens:
+// Arguments (comma-separated after the .so on -plugin): begin=ADDR, end=ADDR, out=PATH, optionally
+// opbegin=ADDR and opend=ADDR (the markers around each operator), and any number of fault=ADDR. It
+// writes one line per event to PATH, flushed as it happens:
 //   begin <instructions-before-it>
+//   opb <instructions-before-it>      (each operator's begin marker)
+//   ope <instructions-before-it>      (and its end marker)
 //   end <instructions-before-it>
 //   fault <handler-address>
 // where the instruction counters are totals since QEMU started, so end - begin is the exact
@@ -40,12 +43,15 @@ __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
 #define MAX_FAULT_ADDRESSES 8
 
-enum event_kind { EVENT_BEGIN, EVENT_END, EVENT_FAULT };
+enum event_kind { EVENT_BEGIN, EVENT_END, EVENT_OP_BEGIN, EVENT_OP_END, EVENT_FAULT };
+#define KIND_BITS 3u
 
 // Total instructions of every translation block entered; single vCPU (Cortex-M boards).
 static uint64_t executed;
 static uint64_t begin_address = UINT64_MAX;
 static uint64_t end_address = UINT64_MAX;
+static uint64_t op_begin_address = UINT64_MAX;
+static uint64_t op_end_address = UINT64_MAX;
 static uint64_t fault_addresses[MAX_FAULT_ADDRESSES];
 static int fault_count;
 static int out_fd = -1;
@@ -55,15 +61,15 @@ static int out_fd = -1;
 // added, and for a fault, the handler's address.
 static void *pack(enum event_kind kind, uint64_t value)
 {
-    return (void *)(uintptr_t)((value << 2) | (uint64_t)kind);
+    return (void *)(uintptr_t)((value << KIND_BITS) | (uint64_t)kind);
 }
 
 static void on_event(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
     uint64_t packed = (uint64_t)(uintptr_t)userdata;
-    enum event_kind kind = (enum event_kind)(packed & 3u);
-    uint64_t value = packed >> 2;
+    enum event_kind kind = (enum event_kind)(packed & ((1u << KIND_BITS) - 1u));
+    uint64_t value = packed >> KIND_BITS;
     uint64_t before = executed - value;
     char line[64];
     int n;
@@ -73,6 +79,12 @@ static void on_event(unsigned int vcpu_index, void *userdata)
         break;
     case EVENT_END:
         n = snprintf(line, sizeof line, "end %" PRIu64 "\n", before);
+        break;
+    case EVENT_OP_BEGIN:
+        n = snprintf(line, sizeof line, "opb %" PRIu64 "\n", before);
+        break;
+    case EVENT_OP_END:
+        n = snprintf(line, sizeof line, "ope %" PRIu64 "\n", before);
         break;
     default:
         n = snprintf(line, sizeof line, "fault %" PRIu64 "\n", value);
@@ -109,6 +121,12 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         } else if (address == end_address) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
                                                    pack(EVENT_END, not_yet_run));
+        } else if (address == op_begin_address) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
+                                                   pack(EVENT_OP_BEGIN, not_yet_run));
+        } else if (address == op_end_address) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
+                                                   pack(EVENT_OP_END, not_yet_run));
         } else if (is_fault_address(address)) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
                                                    pack(EVENT_FAULT, address));
@@ -127,6 +145,10 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
             begin_address = strtoull(arg + 6, NULL, 0) & ~1ull;
         } else if (strncmp(arg, "end=", 4) == 0) {
             end_address = strtoull(arg + 4, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "opbegin=", 8) == 0) {
+            op_begin_address = strtoull(arg + 8, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "opend=", 6) == 0) {
+            op_end_address = strtoull(arg + 6, NULL, 0) & ~1ull;
         } else if (strncmp(arg, "fault=", 6) == 0 && fault_count < MAX_FAULT_ADDRESSES) {
             fault_addresses[fault_count++] = strtoull(arg + 6, NULL, 0) & ~1ull;
         } else if (strncmp(arg, "out=", 4) == 0) {

@@ -71,6 +71,11 @@ public static class RenodeScript
         {
             lines.Add(Hook(markers.Begin, eventsFile, "'begin %d\\n' % self.ExecutedInstructions"));
             lines.Add(Hook(markers.End, eventsFile, "'end %d\\n' % self.ExecutedInstructions"));
+            if (markers is { OpBegin: { } opBegin, OpEnd: { } opEnd })
+            {
+                lines.Add(Hook(opBegin, eventsFile, "'opb %d\\n' % self.ExecutedInstructions"));
+                lines.Add(Hook(opEnd, eventsFile, "'ope %d\\n' % self.ExecutedInstructions"));
+            }
         }
         lines.AddRange(firmware.FaultHandlers.Select(handler =>
             Hook(handler, eventsFile, $"'fault {handler.ToString(CultureInfo.InvariantCulture)}\\n'")));
