@@ -13,7 +13,7 @@ public static class ResultTable
     public static void Print(ScenarioResult result)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(result.Scenario.Name)}[/] ({Markup.Escape(result.Scenario.Emulator)})");
-        foreach (var (header, right) in new[] { ("board", false), ("result", false), ("instructions", true), ("cycles", true), ("RAM", true), ("flash", true), ("wall", true) })
+        foreach (var (header, right) in new[] { ("board", false), ("result", false), ("instructions", true), ("cycles", true), ("RAM", true), ("flash", true), ("wall", true), ("fingerprint", false) })
         {
             var column = new TableColumn(header).NoWrap();
             table.AddColumn(right ? column.RightAligned() : column);
@@ -35,13 +35,30 @@ public static class ResultTable
                 f.Cycles is { } c ? $"{Exact(c)} ({Markup.Escape(f.CounterSource ?? "")})" : "–",
                 f.RamBytes is { } ram ? Quantity.FormatBytes(ram) : f.StaticRamBytes > 0 ? $"{Quantity.FormatBytes(f.StaticRamBytes)} static" : "–",
                 f.FlashBytes > 0 ? Quantity.FormatBytes(f.FlashBytes) : "–",
-                f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture));
+                f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture),
+                board.Identity?.Fingerprint ?? "–");
         }
         AnsiConsole.Write(table);
         foreach (var board in result.Boards.Where(b => b.Model is not null))
         {
             var m = board.Model!;
             AnsiConsole.MarkupLineInterpolated($"{board.Board}: {Path.GetFileName(m.Model)} on TFLM {TflmCheckout.Short(m.TflmCommit)}, {m.Kernels.Name()} kernels, arena {Quantity.FormatBytes(m.ArenaUsedBytes)} used of {Quantity.FormatBytes(m.ArenaBytes)}");
+        }
+        foreach (var board in result.Boards.Where(b => b.Baseline is not null))
+        {
+            var baseline = board.Baseline!;
+            if (baseline.NotComparable is { } why)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]{board.Board}[/]: not compared with the baseline: {why}");
+                continue;
+            }
+            var changes = baseline.Changes.ToList();
+            AnsiConsole.MarkupLineInterpolated($"{board.Board} against {baseline.Path}: {(changes.Count == 0 ? "every figure and output as in the baseline" : $"{changes.Count} changed")}");
+            foreach (var delta in changes)
+            {
+                var color = delta.Regressed ? "red" : delta.Kind == DeltaKind.Improved ? "green" : "yellow";
+                AnsiConsole.MarkupLineInterpolated($"  [{color}]{delta.ToString()}[/]");
+            }
         }
         foreach (var board in result.Boards.Where(b => !b.Passed))
         {

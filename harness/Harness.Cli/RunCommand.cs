@@ -1,18 +1,19 @@
 using System.CommandLine;
 using Harness.Boards;
-using Harness.Emulation;
-using Harness.Firmware;
 using Harness.Measurement;
 using Harness.Reports;
 using Harness.Runner;
 using Harness.Scenarios;
 using Harness.Tools;
-using Harness.Yaml;
 using Spectre.Console;
 
 namespace Harness.Cli;
 
-/// <summary>harness run: check every scenario file, run each on its boards, print the table, write JSON and JUnit.</summary>
+/// <summary>What 'harness run' (and 'harness baseline record') was asked to do.</summary>
+public sealed record RunSettings(FileInfo[] Files, DirectoryInfo Output, string? Emulator = null, bool Cold = false, int Jobs = 1, string[]? Boards = null,
+    int? GdbPort = null, string? Tflm = null, string? Baselines = null, Shard? Shard = null);
+
+/// <summary>harness run: check every scenario file, run each on its boards, print the table, write JSON, JUnit and Markdown.</summary>
 public static class RunCommand
 {
     public const int ExitPassed = 0;
@@ -23,63 +24,101 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var scenarios = new Argument<FileInfo[]>("scenarios") { Description = "Scenario YAML files", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the JSON, JUnit XML, Markdown summary and console logs", DefaultValueFactory = _ => new DirectoryInfo("results") };
-        var emulator = new Option<string?>("--emulator") { Description = "Run on this emulator instead of the one each scenario names (qemu)" };
-        var cold = new Option<bool>("--cold") { Description = "Start a fresh emulator for every scenario instead of resetting a warm one" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Board runs at once, each on its own emulator process (default 1)", DefaultValueFactory = _ => 1 };
-        var board = new Option<string[]>("--board") { Description = "Run only on these boards (of those each scenario names)", AllowMultipleArgumentsPerToken = true };
+        var options = new RunOptionSet();
         var debug = new Option<bool>("--debug") { Description = "Start the emulator's GDB server, print the command to attach, wait for the debugger (one scenario, one board)" };
         var gdbPort = new Option<int>("--gdb-port") { Description = "Port of the GDB server with --debug", DefaultValueFactory = _ => 3333 };
-        var tflm = new Option<string?>("--tflm") { Description = "TensorFlow Lite Micro checkout for model scenarios (wins over HARNESS_TFLM and the settings file)" };
-        var command = new Command("run", "Run scenarios and judge them") { scenarios, output, emulator, cold, jobs, board, debug, gdbPort, tflm };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(scenarios)!, parse.GetValue(output)!, parse.GetValue(emulator), parse.GetValue(cold), parse.GetValue(jobs),
-            parse.GetValue(board) ?? [], parse.GetValue(debug) ? parse.GetValue(gdbPort) : null, parse.GetValue(tflm), cancellationToken));
+        var baselines = new Option<DirectoryInfo?>("--baselines") { Description = "Compare every board run with its baseline in this folder (harness baseline record writes them); a run that grows past its regress: thresholds fails" };
+        var shard = new Option<string?>("--shard") { Description = "Run only the I-th of N equal slices of all board runs (e.g. 2/4), for a CI job matrix" };
+        var command = new Command("run", "Run scenarios and judge them");
+        options.AddTo(command);
+        command.Add(debug);
+        command.Add(gdbPort);
+        command.Add(baselines);
+        command.Add(shard);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            Shard? slice = null;
+            if (parse.GetValue(shard) is { } text && !Shard.TryParse(text, out slice))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error[/] --shard {text}: expected I/N with 1 ≤ I ≤ N (e.g. 1/3)");
+                return ExitBadInput;
+            }
+            var settings = options.Read(parse) with
+            {
+                GdbPort = parse.GetValue(debug) ? parse.GetValue(gdbPort) : null,
+                Baselines = parse.GetValue(baselines)?.FullName,
+                Shard = slice,
+            };
+            return (await RunSuiteAsync(settings, cancellationToken)).ExitCode;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo output, string? emulator, bool cold, int jobs,
-        string[] onlyBoards, int? gdbPort, string? tflm, CancellationToken cancellationToken)
+    /// <summary>Loads and checks the scenarios, runs them, prints and writes the reports; the results and the exit code.</summary>
+    public static async Task<(IReadOnlyList<ScenarioResult> Results, int ExitCode)> RunSuiteAsync(RunSettings settings, CancellationToken cancellationToken)
     {
-        if (jobs < 1)
+        if (settings.Jobs < 1)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --jobs must be at least 1 (got {jobs})");
-            return ExitBadInput;
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --jobs must be at least 1 (got {settings.Jobs})");
+            return ([], ExitBadInput);
         }
         var paths = HarnessPaths.Default();
-        if (ScenarioFiles.Load(paths, files, emulator) is not { } loaded)
+        if (ScenarioFiles.Load(paths, settings.Files, settings.Emulator) is not { } loaded)
         {
             AnsiConsole.MarkupLine("[red]Nothing was run: fix the errors above.[/]");
-            return ExitBadInput;
+            return ([], ExitBadInput);
         }
         var (catalog, scenarios) = loaded;
-        var inputErrors = false;
-        if (onlyBoards.Length > 0)
-        {
-            foreach (var unknown in onlyBoards.Where(b => !scenarios.Any(s => s.Boards.Contains(b))))
-            {
-                inputErrors = true;
-                AnsiConsole.MarkupLineInterpolated($"[red]error[/] --board {unknown}: no scenario given runs on it (boards named: {string.Join(", ", scenarios.SelectMany(s => s.Boards).Distinct())})");
-            }
-            scenarios = scenarios.Select(s => s with { Boards = s.Boards.Where(onlyBoards.Contains).ToList() }).Where(s => s.Boards.Count > 0).ToList();
-        }
-        var boardRuns = scenarios.Sum(s => s.Boards.Count);
-        if (gdbPort is not null && boardRuns != 1)
-        {
-            inputErrors = true;
-            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --debug needs exactly one board run, and these make {boardRuns}: give one scenario and pick its board with --board");
-        }
-        if (inputErrors)
+        if (Select(scenarios, settings) is not { } selected)
         {
             AnsiConsole.MarkupLine("[red]Nothing was run: fix the errors above.[/]");
-            return ExitBadInput;
+            return ([], ExitBadInput);
         }
+        var reports = new ReportFolder(settings.Output.FullName);
+        var results = await RunAsync(paths, catalog, selected, settings, reports, cancellationToken);
+        reports.WriteSummaries(results);
+        AnsiConsole.MarkupLineInterpolated($"Reports: {reports.Directory} (JSON per scenario, {ReportFolder.JUnitName}, {ReportFolder.SummaryName}, console logs)");
+        var runs = results.SelectMany(r => r.Boards).ToList();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted:[/] {runs.Count(b => b.Outcome != Outcome.NotRun)} of {runs.Count} board runs finished; the reports mark the rest as not run.");
+            return (results, ExitInterrupted);
+        }
+        return (results, runs.All(b => b.Passed) ? ExitPassed : ExitFailed);
+    }
 
-        var reports = new ReportFolder(output.FullName);
+    /// <summary>--board and --shard narrow the board runs; --debug needs exactly one. Null (errors printed) when the selection is wrong.</summary>
+    private static List<Scenario>? Select(List<Scenario> scenarios, RunSettings settings)
+    {
+        var errors = false;
+        if (settings.Boards is { Length: > 0 } only)
+        {
+            foreach (var unknown in only.Where(b => !scenarios.Any(s => s.Boards.Contains(b))))
+            {
+                errors = true;
+                AnsiConsole.MarkupLineInterpolated($"[red]error[/] --board {unknown}: no scenario given runs on it (boards named: {string.Join(", ", scenarios.SelectMany(s => s.Boards).Distinct())})");
+            }
+            scenarios = scenarios.Select(s => s with { Boards = s.Boards.Where(only.Contains).ToList() }).Where(s => s.Boards.Count > 0).ToList();
+        }
+        if (settings.Shard is { } shard)
+        {
+            scenarios = shard.Of(scenarios);
+        }
+        var boardRuns = scenarios.Sum(s => s.Boards.Count);
+        if (settings.GdbPort is not null && boardRuns != 1)
+        {
+            errors = true;
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/] --debug needs exactly one board run, and these make {boardRuns}: give one scenario and pick its board with --board");
+        }
+        return errors ? null : scenarios;
+    }
+
+    private static async Task<IReadOnlyList<ScenarioResult>> RunAsync(HarnessPaths paths, BoardCatalog catalog, List<Scenario> scenarios, RunSettings settings,
+        ReportFolder reports, CancellationToken cancellationToken)
+    {
         IReadOnlyList<ScenarioResult> results;
-        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !cold, jobs, gdbPort, tflm);
-        var live = !Console.IsOutputRedirected && jobs == 1 && gdbPort is null;
+        var options = new RunOptions(Path.Combine(paths.CacheDirectory, "runs"), KeepWarm: !settings.Cold, settings.Jobs, settings.GdbPort, settings.Tflm, settings.Baselines);
+        var live = !Console.IsOutputRedirected && settings.Jobs == 1 && settings.GdbPort is null;
         await using (var runner = new ScenarioRunner(paths, catalog, options))
         {
             var printing = new Lock();
@@ -113,14 +152,30 @@ public static class RunCommand
             }
         }
         ResultTable.PrintModelComparison(results);
-        reports.WriteSummaries(results);
-        AnsiConsole.MarkupLineInterpolated($"Reports: {reports.Directory} (JSON per scenario, {ReportFolder.JUnitName}, {ReportFolder.SummaryName}, console logs)");
-        var runs = results.SelectMany(r => r.Boards).ToList();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted:[/] {runs.Count(b => b.Outcome != Outcome.NotRun)} of {runs.Count} board runs finished; the reports mark the rest as not run.");
-            return ExitInterrupted;
-        }
-        return runs.All(b => b.Passed) ? ExitPassed : ExitFailed;
+        return results;
     }
+}
+
+/// <summary>The options 'run' and 'baseline record' share.</summary>
+public sealed class RunOptionSet
+{
+    private readonly Argument<FileInfo[]> scenarios = new("scenarios") { Description = "Scenario YAML files", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<DirectoryInfo> output = new("--out") { Description = "Folder for the JSON, JUnit XML, Markdown summary and console logs", DefaultValueFactory = _ => new DirectoryInfo("results") };
+    private readonly Option<string?> emulator = new("--emulator") { Description = "Run on this emulator instead of the one each scenario names (qemu)" };
+    private readonly Option<bool> cold = new("--cold") { Description = "Start a fresh emulator for every scenario instead of resetting a warm one" };
+    private readonly Option<int> jobs = new("--jobs", "-j") { Description = "Board runs at once, each on its own emulator process (default 1)", DefaultValueFactory = _ => 1 };
+    private readonly Option<string[]> board = new("--board") { Description = "Run only on these boards (of those each scenario names)", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string?> tflm = new("--tflm") { Description = "TensorFlow Lite Micro checkout for model scenarios (wins over HARNESS_TFLM and the settings file)" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(scenarios);
+        foreach (var option in new Option[] { output, emulator, cold, jobs, board, tflm })
+        {
+            command.Add(option);
+        }
+    }
+
+    public RunSettings Read(ParseResult parse) => new(parse.GetValue(scenarios)!, parse.GetValue(output)!, parse.GetValue(emulator), parse.GetValue(cold),
+        parse.GetValue(jobs), parse.GetValue(board) ?? [], null, parse.GetValue(tflm));
 }

@@ -26,6 +26,10 @@ public sealed record EmulationRequest(FirmwareImage Firmware, string WorkDirecto
 public interface IEmulatorSession : IAsyncDisposable
 {
     string EmulatorName { get; }
+
+    /// <summary>The emulator's own version ("7.2.22", "1.16.1"): part of what a run's figures are comparable by.</summary>
+    string Version { get; }
+
     /// <summary>The firmware the board runs now (changes when a reset loads another).</summary>
     FirmwareImage Firmware { get; }
     string CommandLine { get; }

@@ -23,12 +23,15 @@ public sealed record Figures(
 {
     public static readonly Figures Empty = new(null, null, null, 0, 0, null, null, 0, 0, false);
 
+    /// <summary>Bytes of every allocated section of the ELF (.text, .rodata, .data, .bss, ...).</summary>
+    public IReadOnlyDictionary<string, long> Sections { get; init; } = new Dictionary<string, long>();
+
     /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
     public static Figures Of(ImageFacts image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
         new(instructions, cycles, counter?.Name, image.FlashBytes, image.StaticRamBytes, stackHighWater,
             stackHighWater is { } stack ? image.StaticRamBytes + stack : null, 0, image.BuildSeconds, image.FromCache);
 
-    public static Figures Of(FirmwareImage image) => Of(ImageFacts.Of(image));
+    public static Figures Of(FirmwareImage image) => Of(ImageFacts.Of(image)) with { Sections = image.Memory.Sections };
 }
 
 /// <summary>What a model run adds: which TFLM ran it, the arena, every output's values, cycles per operator, and how
@@ -88,6 +91,12 @@ public sealed record BoardResult(
     ModelRun? Model = null)
 {
     public bool Passed => Outcome == Outcome.Passed;
+
+    /// <summary>What this run's figures were measured with, and its fingerprint (null when it never ran).</summary>
+    public RunIdentity? Identity { get; init; }
+
+    /// <summary>The comparison with the stored baseline, when the run was given baselines.</summary>
+    public BaselineReport? Baseline { get; init; }
 
     public static BoardResult NotRun(string board, string emulator, string why) =>
         new(board, emulator, Outcome.NotRun, $"not run: {why}", [], Figures.Empty, [], null, null, null, null);

@@ -57,6 +57,9 @@ public sealed record TfliteModel(
     IReadOnlyList<TensorInfo> Outputs,
     int Subgraphs)
 {
+    /// <summary>SHA-256 of the file's bytes (hex): what a baseline and a run's fingerprint name the model by.</summary>
+    public string Sha256 { get; init; } = "";
+
     /// <summary>
     /// The operators the graphs actually use, each once: a table that lists the same builtin (or custom
     /// name) in several entries, as converters may write (one per version), still names one operator.
@@ -143,7 +146,10 @@ public sealed record TfliteModel(
                 }
             }
             return new TfliteModel(path, bytes.Length, model.UInt(0), model.String(3), codes, used,
-                main.Ints(1).Select(Tensor).ToList(), main.Ints(2).Select(Tensor).ToList(), subgraphs.Count);
+                main.Ints(1).Select(Tensor).ToList(), main.Ints(2).Select(Tensor).ToList(), subgraphs.Count)
+            {
+                Sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant(),
+            };
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException)
         {

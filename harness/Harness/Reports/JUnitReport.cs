@@ -20,12 +20,18 @@ public static class JUnitReport
                     new XAttribute("classname", $"{result.Scenario.Name}.{board.Emulator}"),
                     new XAttribute("name", board.Board),
                     new XAttribute("time", Seconds(board.Figures.WallSeconds)),
+                    board.Identity is { } identity ? new XElement("properties",
+                        new XElement("property", new XAttribute("name", "fingerprint"), new XAttribute("value", identity.Fingerprint)),
+                        new XElement("property", new XAttribute("name", "emulator"), new XAttribute("value", $"{identity.Emulator} {identity.EmulatorVersion}"))) : null,
                     board.Outcome switch
                     {
-                        Outcome.Failed => new XElement("failure", new XAttribute("message", board.Summary), Details(board)),
-                        Outcome.Error => new XElement("error", new XAttribute("message", board.Summary), Details(board)),
-                        Outcome.NotRun => new XElement("skipped", new XAttribute("message", board.Summary)),
-                        _ => null,
+                        // One <failure> per failed check, each with what was expected and what came.
+                        Outcome.Failed when board.Checks.Any(c => !c.Passed) => board.Checks.Where(c => !c.Passed).Select(c =>
+                            new XElement("failure", new XAttribute("message", $"{c.Name}: expected {c.Expected}, got {c.Actual}"), new XAttribute("type", c.Name), Details(board))),
+                        Outcome.Failed => [new XElement("failure", new XAttribute("message", board.Summary), Details(board))],
+                        Outcome.Error => [new XElement("error", new XAttribute("message", board.Summary), Details(board))],
+                        Outcome.NotRun => [new XElement("skipped", new XAttribute("message", board.Summary))],
+                        _ => Array.Empty<XElement>(),
                     },
                     new XElement("system-out", string.Join(Environment.NewLine, board.Console))))))));
 

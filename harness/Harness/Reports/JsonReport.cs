@@ -41,6 +41,7 @@ public static class JsonReport
                 wall_seconds = Math.Round(b.Figures.WallSeconds, 3),
                 build_seconds = Math.Round(b.Figures.BuildSeconds, 3),
                 build_from_cache = b.Figures.BuildFromCache,
+                sections = b.Figures.Sections.Count > 0 ? b.Figures.Sections : null,
             },
             checks = b.Checks,
             model = b.Model is not { } m ? null : new
@@ -65,6 +66,34 @@ public static class JsonReport
                     flash_bytes = f.FlashBytes,
                     arena_used_bytes = f.ArenaUsedBytes,
                 },
+            },
+            identity = b.Identity is not { } id ? null : new
+            {
+                fingerprint = id.Fingerprint,
+                emulator_version = id.EmulatorVersion,
+                elf_sha256 = id.ElfSha256,
+                model_sha256 = id.ModelSha256,
+                inputs_sha256 = id.InputsSha256,
+                tflm_commit = id.TflmCommit,
+                kernels = id.Kernels,
+            },
+            baseline = b.Baseline is not { } baseline ? null : new
+            {
+                path = baseline.Path,
+                not_comparable = baseline.NotComparable,
+                baseline_fingerprint = baseline.BaselineFingerprint,
+                regressed = baseline.Regressed,
+                deltas = baseline.Deltas.Select(d => new
+                {
+                    name = d.Name,
+                    unit = d.Unit,
+                    then = d.Then,
+                    now = d.Now,
+                    percent = d.Percent is { } p ? Math.Round(p, 4) : (double?)null,
+                    allowed = d.Allowed,
+                    kind = d.Kind,
+                    note = d.Note,
+                }),
             },
             clock_model = b.ClockModel,
             firmware = b.Firmware,

@@ -18,26 +18,57 @@ public static class MarkdownReport
         var text = new StringBuilder();
         var runs = results.SelectMany(r => r.Boards.Select(b => (Scenario: r.Scenario.Name, Board: b))).ToList();
         var passed = runs.Count(r => r.Board.Passed);
-        text.AppendLine("# Harness results").AppendLine();
         var notRun = runs.Count(r => r.Board.Outcome == Outcome.NotRun);
+        var failures = runs.Where(r => !r.Board.Passed).ToList();
+        // The verdict first: a pull request's reader wants it before any table.
+        text.AppendLine(failures.Count == 0 ? "# ✅ Harness: all passed" : "# ❌ Harness: failed").AppendLine();
         text.AppendLine($"{passed} of {runs.Count} board runs passed ({results.Count} scenarios){(notRun > 0 ? $"; {notRun} did not run" : "")}.").AppendLine();
-        text.AppendLine("| scenario | board | emulator | result | instructions | cycles | flash | RAM | wall |");
-        text.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|");
+        if (failures.Count > 0)
+        {
+            text.AppendLine(notRun == failures.Count ? "## Not run" : "## Failures").AppendLine();
+            foreach (var (scenario, board) in failures)
+            {
+                text.AppendLine($"- **{scenario} on {board.Board}**: {Escape(board.Summary)}");
+            }
+            text.AppendLine();
+        }
+        var compared = runs.Where(r => r.Board.Baseline is not null).ToList();
+        if (compared.Count > 0)
+        {
+            text.AppendLine("## Against the baseline").AppendLine();
+            var changes = compared.SelectMany(r => r.Board.Baseline!.Changes.Select(d => (r.Scenario, r.Board, Delta: d))).ToList();
+            foreach (var (scenario, board) in compared.Where(r => r.Board.Baseline!.NotComparable is not null))
+            {
+                text.AppendLine($"- **{scenario} on {board.Board}**: not compared: {Escape(board.Baseline!.NotComparable!)}");
+            }
+            if (changes.Count == 0)
+            {
+                text.AppendLine($"{compared.Count(r => r.Board.Baseline!.NotComparable is null)} board runs compared: every figure and output as in the baseline.").AppendLine();
+            }
+            else
+            {
+                text.AppendLine("| scenario | board | figure | baseline | now | change | allowed | |");
+                text.AppendLine("|---|---|---|---:|---:|---:|---:|---|");
+                foreach (var (scenario, board, delta) in changes.OrderByDescending(c => c.Delta.Regressed).ThenByDescending(c => Math.Abs(c.Delta.Percent ?? 0)))
+                {
+                    var mark = delta.Regressed ? "**▲ regressed**" : delta.Kind == DeltaKind.Improved ? "▼ better" : "▲ within allowance";
+                    text.AppendLine(Row(scenario, board.Board, delta.Name, Number(delta.Then), Number(delta.Now),
+                        delta.Percent is { } p ? $"{(p >= 0 ? "+" : "")}{p.ToString("0.##", CultureInfo.InvariantCulture)} %" : delta.Note ?? delta.Kind.ToString().ToLowerInvariant(),
+                        delta.Allowed, mark));
+                }
+                text.AppendLine();
+            }
+        }
+        text.AppendLine("## Board runs").AppendLine();
+        text.AppendLine("| scenario | board | emulator | result | instructions | cycles | flash | RAM | wall | fingerprint |");
+        text.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---|");
         foreach (var (scenario, board) in runs)
         {
             var f = board.Figures;
             text.AppendLine(Row(scenario, board.Board, board.Emulator, board.Outcome switch { Outcome.Passed => "pass", Outcome.Failed => "**FAIL**", Outcome.NotRun => "not run", _ => "**ERROR**" },
                 Count(f.Instructions), f.Cycles is { } c ? $"{Count(c)} ({f.CounterSource})" : "–", Bytes(f.FlashBytes),
-                f.RamBytes is { } ram ? Bytes(ram) : Bytes(f.StaticRamBytes), f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture)));
-        }
-        var failures = runs.Where(r => !r.Board.Passed).ToList();
-        if (failures.Count > 0)
-        {
-            text.AppendLine().AppendLine(notRun == failures.Count ? "## Not run" : "## Failures").AppendLine();
-            foreach (var (scenario, board) in failures)
-            {
-                text.AppendLine($"- **{scenario} on {board.Board}**: {Escape(board.Summary)}");
-            }
+                f.RamBytes is { } ram ? Bytes(ram) : Bytes(f.StaticRamBytes), f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture),
+                board.Identity is { } id ? $"`{id.Fingerprint}`" : "–"));
         }
         var models = runs.Where(r => r.Board.Model is not null).ToList();
         if (models.Count > 0)
@@ -95,6 +126,8 @@ public static class MarkdownReport
 
     private static string Outputs(ModelRun model) => string.Join("; ", model.Outputs.Select(o =>
         $"[{string.Join(", ", o.Raw.Take(4).Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))}{(o.Raw.Count > 4 ? $", … {o.Raw.Count} values" : "")}]"));
+
+    private static string Number(double? value) => value is { } v ? v.ToString(v == Math.Floor(v) ? "N0" : "G6", CultureInfo.InvariantCulture) : "–";
 
     private static string Count(long? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
     private static string Bytes(long value) => value > 0 ? Quantity.FormatBytes(value) : "–";

@@ -16,7 +16,9 @@ namespace Harness.Runner;
 /// console transcript; nothing waits past the scenario's timeout, nothing escapes as an exception.
 /// </summary>
 /// <param name="gdbPort">When set, the emulator waits for a debugger on this port and the scenario's timeout is off.</param>
-public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEmulator emulator, string workRoot, int? gdbPort, HostComputations host)
+/// <param name="baselines">When set, every run is compared with its stored baseline in this folder (the regression gate).</param>
+public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEmulator emulator, string workRoot, int? gdbPort, HostComputations host,
+    string? baselines = null)
 {
     private readonly BoardStep step = new(pool, emulator, workRoot, gdbPort);
 
@@ -57,12 +59,20 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             var window = new RunWindow(timeout.Token, cancellationToken, gdbPort is null ? scenario.Timeout : null);
             var run = await RunOnBoardAsync(scenario, image, reference, transcript, window, report);
             var verdict = run.Verdict;
-            var failed = verdict.Checks.Where(c => !c.Passed).ToList();
-            var summary = failed.Count == 0
-                ? $"all {verdict.Checks.Count} checks passed"
-                : string.Join("; ", failed.Select(c => $"{c.Name}: expected {c.Expected}, got {c.Actual}"));
-            return Result(failed.Count == 0 ? Outcome.Passed : Outcome.Failed, summary, null, run.CommandLine, run.Clock.Description,
-                verdict.Checks, verdict.Figures, verdict.Model);
+            var judged = Result(Outcome.Passed, "", null, run.CommandLine, run.Clock.Description, verdict.Checks, verdict.Figures, verdict.Model) with { Identity = run.Identity };
+            if (baselines is not null)
+            {
+                stage = "baseline";
+                judged = AgainstBaseline(scenario, judged, baselines);
+            }
+            var failed = judged.Checks.Where(c => !c.Passed).ToList();
+            return judged with
+            {
+                Outcome = failed.Count == 0 ? Outcome.Passed : Outcome.Failed,
+                Summary = OneLine(failed.Count == 0
+                    ? $"all {judged.Checks.Count} checks passed"
+                    : string.Join("; ", failed.Select(c => $"{c.Name}: expected {c.Expected}, got {c.Actual}"))),
+            };
         }
         catch (BoardRunFailure failure)
         {
@@ -90,7 +100,30 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         return joined.Length <= Longest ? joined : joined[..(Longest - 1)] + "…";
     }
 
-    private sealed record BoardRun(Verdict Verdict, ClockModel Clock, string CommandLine);
+    private sealed record BoardRun(Verdict Verdict, ClockModel Clock, string CommandLine, RunIdentity Identity);
+
+    /// <summary>The regression gate: the run's figures against the baseline stored for this scenario, board and emulator.</summary>
+    private static BoardResult AgainstBaseline(Scenario scenario, BoardResult run, string directory)
+    {
+        var path = Baselines.BaselineFile.PathFor(directory, scenario.Name, run.Board, run.Emulator);
+        Baselines.Baseline? baseline = null;
+        if (File.Exists(path))
+        {
+            try
+            {
+                baseline = Baselines.BaselineFile.Read(path);
+            }
+            catch (Yaml.YamlInputException e)
+            {
+                var broken = new Check("baseline", false, "a readable baseline", $"{path} is broken: {e.Errors.FirstOrDefault()}");
+                return run with { Checks = [.. run.Checks, broken], Baseline = new BaselineReport(path, broken.Actual, [], null) };
+            }
+        }
+        var (report, checks) = Baselines.BaselineComparison.Compare(baseline, run, scenario.Regress, path);
+        return run with { Checks = [.. run.Checks, .. checks], Baseline = report };
+    }
+
+    private static string Sha256OfFile(string path) => RunIdentity.Sha256(File.ReadAllBytes(path));
 
     private async Task<BoardRun> RunOnBoardAsync(Scenario scenario, FirmwareImage image, HostReference? reference, ConsoleTranscript transcript,
         RunWindow window, IProgress<string> report)
@@ -109,20 +142,28 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             var run = await step.RunAsync(image, label, transcript,
                 (link, watch, token) => ModelDriver.RunAsync(link, watch, plan.Model, inputs, report, token), window, report);
             var context = new JudgeContext(image, run.Clock, scenario.Budgets, debugged);
-            return new BoardRun(Judge.Model(plan, run.Observation, reference, features, context), run.Clock, run.CommandLine);
+            var seen = run.Observation;
+            var identity = RunIdentity.Of(image.Board.Id, emulator.Name, run.Version, Sha256OfFile(image.ElfPath), plan.Model.Sha256, RunIdentity.Sha256(inputs),
+                seen.Boot.TflmCommit, seen.Boot.Kernels, seen.Instructions, string.Join(";", seen.Outputs.Select(Convert.ToHexString)));
+            return new BoardRun(Judge.Model(plan, seen, reference, features, context), run.Clock, run.CommandLine, identity);
         }
         if (scenario.Diag is { } diag && image.SpeaksLink)
         {
             report.Report(emulator.Name);
             var run = await step.RunAsync(image, label, transcript, (link, watch, token) => DiagDriver.RunAsync(link, watch, diag, report, token), window, report);
-            return new BoardRun(Judge.Diag(diag, run.Observation, new JudgeContext(image, run.Clock, scenario.Budgets, debugged)), run.Clock, run.CommandLine);
+            var seen = run.Observation;
+            var identity = RunIdentity.Of(image.Board.Id, emulator.Name, run.Version, Sha256OfFile(image.ElfPath), null, RunIdentity.Sha256(diag.Upload.Bytes()),
+                null, null, seen.Instructions, $"workload {seen.WorkloadValue:x8} crc {seen.DeviceCrc:x8}");
+            return new BoardRun(Judge.Diag(diag, seen, new JudgeContext(image, run.Clock, scenario.Budgets, debugged)), run.Clock, run.CommandLine, identity);
         }
         var expectation = scenario.Console ?? throw new HarnessException($"scenario {scenario.Name} has neither a model, diag settings nor console expectations");
         report.Report(emulator.Name);
         var console = await step.RunAsync(image, label, transcript,
             (link, watch, token) => ConsoleDriver.RunAsync(link.Transcript, watch, expectation, image.Markers is not null, token), window, report);
+        var consoleIdentity = RunIdentity.Of(image.Board.Id, emulator.Name, console.Version, Sha256OfFile(image.ElfPath), null, RunIdentity.Sha256(Array.Empty<byte>()),
+            null, null, console.Observation.Instructions, console.Observation.DecidingLine);
         return new BoardRun(Judge.Console(expectation, console.Observation, new JudgeContext(image, console.Clock, scenario.Budgets, debugged)),
-            console.Clock, console.CommandLine);
+            console.Clock, console.CommandLine, consoleIdentity);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using Harness.Measurement;
 namespace Harness.Runner;
 
 /// <summary>What one firmware image's run on the board gave: the driver's observation, and the session it ran on.</summary>
-public sealed record StepRun<T>(T Observation, ClockModel Clock, string CommandLine);
+public sealed record StepRun<T>(T Observation, ClockModel Clock, string CommandLine, string Version);
 
 /// <summary>
 /// One firmware image on the board, start to end: a (warm) emulator session reset to the image, the
@@ -40,7 +40,7 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
             {
                 var observation = await drive(link, guard, window.Token);
                 healthy = true;
-                return new StepRun<T>(observation, warm.Session.Clock, warm.Session.CommandLine);
+                return new StepRun<T>(observation, warm.Session.Clock, warm.Session.CommandLine, warm.Session.Version);
             }
             finally
             {

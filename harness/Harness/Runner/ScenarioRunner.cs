@@ -13,7 +13,8 @@ namespace Harness.Runner;
 /// <param name="Jobs">How many board runs go at once, each on its own emulator process.</param>
 /// <param name="GdbPort">Start the emulator's GDB server on this port and wait for a debugger (one board run only).</param>
 /// <param name="TflmRoot">The TFLM checkout given on the command line (else HARNESS_TFLM, else the settings file).</param>
-public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null);
+/// <param name="Baselines">Compare every board run with its baseline in this folder (harness run --baselines).</param>
+public sealed record RunOptions(string WorkDirectory, bool KeepWarm = true, int Jobs = 1, int? GdbPort = null, string? TflmRoot = null, string? Baselines = null);
 
 /// <summary>What preparing one board run built: its firmware, or why it could not be built.</summary>
 public sealed record PreparedBoard(string Scenario, string Board, string? Firmware, string? Error, TimeSpan Elapsed);
@@ -148,7 +149,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         {
             return new BoardResult(boardId, emulatorName, Outcome.Error, reason, [], Figures.Empty, [], null, null, null, null);
         }
-        var runner = new BoardRunner(firmware, pool, emulator, options.WorkDirectory, options.GdbPort, host);
+        var runner = new BoardRunner(firmware, pool, emulator, options.WorkDirectory, options.GdbPort, host, options.Baselines);
         return await runner.RunAsync(scenario with { Emulator = emulatorName }, board, progress, cancellationToken);
     }
 

@@ -16,7 +16,11 @@ public sealed record Scenario(
     ConsoleExpectation? Console,
     Budgets Budgets,
     TimeSpan Timeout,
-    ModelPlan? Model = null);
+    ModelPlan? Model = null)
+{
+    /// <summary>Allowed growth over the stored baseline (regress:), when the run is given baselines.</summary>
+    public RegressThresholds Regress { get; init; } = RegressThresholds.Default;
+}
 
 public abstract record FirmwareSpec
 {

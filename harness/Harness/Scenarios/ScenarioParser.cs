@@ -17,7 +17,7 @@ namespace Harness.Scenarios;
 public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<string> apps, string? emulatorOverride = null)
 {
     private static readonly string[] TopLevelKeys = ["name", "emulator", "boards", "board", "firmware", "diag", "console", "expect", "timeout",
-        "model", "kernels", "arena", "inputs", "outputs"];
+        "model", "kernels", "arena", "inputs", "outputs", "regress"];
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public Scenario ParseFile(string path) => Parse(YamlReader.Load(path));
@@ -69,8 +69,9 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
                 model = model with { GoldenHost = true };
             }
         }
+        var regress = ParseRegress(yaml, yaml.Mapping(yaml.Optional(root, "regress"), "allowed growth over the baseline"));
         yaml.ThrowIfErrors();
-        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model);
+        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model) { Regress = regress };
     }
 
     private List<string> ParseBoards(YamlReader yaml, YamlMappingNode? root, string emulator)
@@ -152,4 +153,42 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             "'ram' is static RAM plus the stack's high-water mark, and only firmware that speaks the harness's link reports the stack; budget 'static_ram' (.data + .bss, from the ELF) instead",
         _ => null,
     };
+
+    /// <summary>regress: { instructions: 0.5%, cycles: 0.5%, ops: 2%, flash: 256B, ram: 0B, outputs: exact }</summary>
+    private static RegressThresholds ParseRegress(YamlReader yaml, YamlMappingNode? map)
+    {
+        var defaults = RegressThresholds.Default;
+        if (map is null)
+        {
+            return defaults;
+        }
+        yaml.RejectUnknownKeys(map, "instructions", "cycles", "ops", "flash", "ram", "outputs");
+        Threshold Growth(string key, Threshold fallback, bool bytes)
+        {
+            var node = yaml.Optional(map, key);
+            var text = yaml.String(node, $"the growth {key} may have: a percentage (0.5%) or an amount");
+            if (node is null || text is null)
+            {
+                return fallback;
+            }
+            if (text.EndsWith('%'))
+            {
+                if (double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var percent) && percent >= 0)
+                {
+                    return Threshold.Percentage(percent);
+                }
+                yaml.Error(node, $"regress.{key}: '{text}' is not a percentage (e.g. 0.5%)");
+                return fallback;
+            }
+            return (bytes ? yaml.Bytes(node, $"regress.{key}") : yaml.Count(node, $"regress.{key}")) is { } amount ? Threshold.Amount(amount) : fallback;
+        }
+        var outputsNode = yaml.Optional(map, "outputs");
+        double? tolerance = defaults.OutputTolerance;
+        if (outputsNode is not null && yaml.String(outputsNode, "exact, or a tolerance of the dequantized outputs") is { } outputs && outputs != "exact")
+        {
+            tolerance = yaml.Real(outputsNode, "regress.outputs: exact or a tolerance (e.g. 0.01)");
+        }
+        return new RegressThresholds(Growth("instructions", defaults.Instructions, false), Growth("cycles", defaults.Cycles, false), Growth("ops", defaults.Operators, false),
+            Growth("flash", defaults.Flash, true), Growth("ram", defaults.Ram, true), tolerance);
+    }
 }

@@ -52,6 +52,7 @@ public sealed class FakeSession(FirmwareImage firmware) : IEmulatorSession
     private string? boot;
 
     public string EmulatorName => "fake";
+    public string Version => "1.0";
     public FirmwareImage Firmware { get; private set; } = firmware;
     public string CommandLine => $"fake-emulator {Firmware.ElfPath}";
     public Stream Console => pipe.Host;

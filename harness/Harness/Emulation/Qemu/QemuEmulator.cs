@@ -25,6 +25,19 @@ public sealed class QemuEmulator(HarnessPaths paths) : IEmulator
         }
         var qemu = ToolLocator.Find(ExternalTool.Qemu);
         var plugin = await PluginBuilder.BuildAsync(paths.CacheDirectory, cancellationToken);
-        return await QemuSession.StartAsync(qemu, plugin, request, cancellationToken);
+        var version = await VersionAsync(qemu, cancellationToken);
+        return await QemuSession.StartAsync(qemu, plugin, version, request, cancellationToken);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Versions = new();
+
+    /// <summary>"QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18)" → "7.2.22", asked once per binary.</summary>
+    private static Task<string> VersionAsync(string qemu, CancellationToken cancellationToken) =>
+        Versions.GetOrAdd(qemu, _ => new Lazy<Task<string>>(async () =>
+        {
+            var result = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+                CliWrap.Cli.Wrap(qemu).WithArguments("--version").WithValidation(CliWrap.CommandResultValidation.None), cancellationToken);
+            var match = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"version (\d+(\.\d+)+)");
+            return match.Success ? match.Groups[1].Value : "unknown";
+        })).Value;
 }

@@ -23,10 +23,11 @@ public sealed class QemuSession : IEmulatorSession
     private QmpClient? qmp;
     private Task? tail;
 
-    private QemuSession(FirmwareImage firmware, string commandLine)
+    private QemuSession(FirmwareImage firmware, string commandLine, string version)
     {
         Firmware = firmware;
         CommandLine = commandLine;
+        Version = version;
         var board = firmware.Board.Qemu!;
         var instructionsPerSecond = 1e9 / (1 << IcountShift);
         Clock = new ClockModel(instructionsPerSecond, board.CounterHz,
@@ -34,6 +35,7 @@ public sealed class QemuSession : IEmulatorSession
     }
 
     public string EmulatorName => "qemu";
+    public string Version { get; }
     public FirmwareImage Firmware { get; }
     public string CommandLine { get; }
     public Stream Console => console ?? throw new InvalidOperationException("session not started");
@@ -41,7 +43,7 @@ public sealed class QemuSession : IEmulatorSession
     public ClockModel Clock { get; }
     public Task<EmulatorExit> Exited => process.Exited;
 
-    public static async Task<QemuSession> StartAsync(string qemu, string plugin, EmulationRequest request, CancellationToken cancellationToken)
+    public static async Task<QemuSession> StartAsync(string qemu, string plugin, string version, EmulationRequest request, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(request.WorkDirectory);
         var eventsFile = Path.Combine(request.WorkDirectory, "qemu-plugin-events.txt");
@@ -49,7 +51,7 @@ public sealed class QemuSession : IEmulatorSession
         using var uart = new LoopbackListener();
         using var control = new LoopbackListener();
         var arguments = Arguments(request, plugin, eventsFile, uart.Port, control.Port);
-        var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}");
+        var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}", version);
         try
         {
             session.process.Start(Cli.Wrap(qemu)

@@ -50,7 +50,7 @@ public sealed class RenodeSession : IEmulatorSession
     public ClockModel Clock { get; }
     public Task<EmulatorExit> Exited => process.Exited;
 
-    /// <summary>The Renode version the process printed when it started.</summary>
+    /// <summary>The Renode version the process printed when it started ("1.16.1 (1.16.1+…git06854d4d)" → "1.16.1").</summary>
     public string Version { get; private set; } = "unknown";
 
     /// <summary>The .resc file with every monitor command this session ran, to replay it by hand.</summary>
@@ -101,7 +101,8 @@ public sealed class RenodeSession : IEmulatorSession
             .WithStandardErrorPipe(PipeTarget.ToDelegate(process.Diagnose)), TimeSpan.FromMilliseconds(50));
 
         var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
-        Version = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim() ?? "unknown";
+        var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
+        Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
 
         var board = Firmware.Board;
         var port = 0;
