@@ -35,7 +35,7 @@ public static class ScenarioFiles
         {
             try
             {
-                scenarios.Add(parser.ParseFile(file.FullName));
+                scenarios.AddRange(parser.ParseFileAll(file.FullName));
             }
             catch (YamlInputException e)
             {

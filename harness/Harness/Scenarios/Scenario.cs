@@ -63,6 +63,9 @@ public sealed record OutputExpectation(int Index, IReadOnlyList<double>? Values,
 public sealed record ModelPlan(TfliteModel Model, KernelSet Kernels, long? ArenaBytes, IReadOnlyList<TensorSource> Inputs, IReadOnlyList<byte[]?> EncodedInputs,
     IReadOnlyList<OutputExpectation> Outputs, bool GoldenHost = false)
 {
+    /// <summary>Every kernel set the scenario names (kernels: [reference, cmsis-nn]): the parser makes one scenario of each.</summary>
+    public IReadOnlyList<KernelSet> KernelMatrix { get; init; } = [Kernels];
+
     /// <summary>The runner firmware of this plan's model.</summary>
     public ModelFirmware Firmware => new(Model, Kernels, ArenaBytes);
 

@@ -48,13 +48,7 @@ public sealed partial class ScenarioParser
             yaml.Error(modelNode, e.Message);
             return (null, true);
         }
-        var kernelsNode = yaml.Optional(root, "kernels");
-        var kernels = yaml.String(kernelsNode, "a kernel set") switch
-        {
-            null or "reference" => KernelSet.Reference,
-            "cmsis-nn" or "cmsis_nn" => KernelSet.CmsisNn,
-            var other => Invalid(kernelsNode!, $"unknown kernel set '{other}'; expected reference or cmsis-nn"),
-        };
+        var kernels = ParseKernels(yaml, yaml.Optional(root, "kernels"));
         var arenaNode = yaml.Optional(root, "arena");
         long? arena = yaml.String(arenaNode, "an arena size or auto") is null or "auto" ? null : yaml.Bytes(arenaNode, "arena");
 
@@ -153,13 +147,34 @@ public sealed partial class ScenarioParser
             }
             outputs.Add(new OutputExpectation(index, values, tolerance, raw, top1, labels, relative));
         }
-        return (new ModelPlan(model, kernels, arena, inputs, encoded, outputs), true);
+        return (new ModelPlan(model, kernels[0], arena, inputs, encoded, outputs) { KernelMatrix = kernels }, true);
+    }
 
-        KernelSet Invalid(YamlNode node, string message)
+    /// <summary>kernels: reference | cmsis-nn, or a list of them: a matrix, one scenario per kernel set.</summary>
+    private static IReadOnlyList<KernelSet> ParseKernels(YamlReader yaml, YamlNode? node)
+    {
+        var nodes = node is YamlSequenceNode ? yaml.List(node, "kernel sets") : node is null ? [] : [node];
+        var kernels = new List<KernelSet>();
+        foreach (var item in nodes)
         {
-            yaml.Error(node, message);
-            return KernelSet.Reference;
+            switch (yaml.String(item, "a kernel set"))
+            {
+                case "reference":
+                    kernels.Add(KernelSet.Reference);
+                    break;
+                case "cmsis-nn" or "cmsis_nn":
+                    kernels.Add(KernelSet.CmsisNn);
+                    break;
+                case { } other:
+                    yaml.Error(item, $"unknown kernel set '{other}'; expected reference or cmsis-nn");
+                    break;
+            }
         }
+        if (kernels.Distinct().Count() != kernels.Count)
+        {
+            yaml.Error(node!, "a kernel set is listed twice");
+        }
+        return kernels.Count > 0 ? kernels.Distinct().ToList() : [KernelSet.Reference];
     }
 
     private static TensorSource? ParseInput(YamlReader yaml, YamlNode node, string directory)

@@ -20,9 +20,26 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
         "model", "kernels", "arena", "inputs", "outputs", "regress"];
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    public Scenario ParseFile(string path) => Parse(YamlReader.Load(path));
+    /// <summary>The one scenario a file describes; a file that is a matrix (kernels: [...]) is refused here: read it with <see cref="ParseFileAll"/>.</summary>
+    public Scenario ParseFile(string path) => Single(ParseFileAll(path), path);
 
-    public Scenario ParseText(string file, string text) => Parse(YamlReader.Parse(file, text));
+    public Scenario ParseText(string file, string text) => Single(Expand(Parse(YamlReader.Parse(file, text))), file);
+
+    /// <summary>Every scenario a file describes: one, or one per entry of its matrix (named name.kernels, e.g. person.cmsis-nn).</summary>
+    public IReadOnlyList<Scenario> ParseFileAll(string path) => Expand(Parse(YamlReader.Load(path)));
+
+    private static IReadOnlyList<Scenario> Expand(Scenario scenario) =>
+        scenario.Model is { KernelMatrix.Count: > 1 } plan
+            ? plan.KernelMatrix.Select(kernels =>
+            {
+                var variant = plan with { Kernels = kernels, KernelMatrix = [kernels] };
+                return scenario with { Name = $"{scenario.Name}.{(kernels == KernelSet.CmsisNn ? "cmsis-nn" : "reference")}", Model = variant, Firmware = variant.Firmware };
+            }).ToList()
+            : [scenario];
+
+    private static Scenario Single(IReadOnlyList<Scenario> scenarios, string file) => scenarios.Count == 1
+        ? scenarios[0]
+        : throw new YamlInputException([new YamlError(file, 1, 1, $"this file is a matrix of {scenarios.Count} scenarios ({string.Join(", ", scenarios.Select(s => s.Name))}); read it with ParseFileAll")]);
 
     private Scenario Parse(YamlReader yaml)
     {
