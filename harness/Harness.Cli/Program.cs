@@ -25,6 +25,7 @@ var root = new RootCommand("CI test harness for ML models on emulated microcontr
     RunCommand.Create(),
     PrepareCommand.Create(),
     BaselineCommand.Create(),
+    ReportCommand.Create(),
     ReproCommand.Create(),
     ExampleModelCommand.Create(),
     DoctorCommand.Create(),

@@ -91,6 +91,7 @@ public static class RunCommand
     private static List<Scenario>? Select(List<Scenario> scenarios, RunSettings settings)
     {
         var errors = false;
+        scenarios = scenarios.Select((s, i) => s with { SuiteIndex = i, SuiteBoards = s.Boards }).ToList();
         if (settings.Boards is { Length: > 0 } only)
         {
             foreach (var unknown in only.Where(b => !scenarios.Any(s => s.Boards.Contains(b))))

@@ -22,6 +22,8 @@ public static class JsonReport
         source = result.Scenario.SourceFile,
         emulator = result.Scenario.Emulator,
         passed = result.Passed,
+        suite_index = result.Scenario.SuiteIndex,
+        suite_boards = result.Scenario.SuiteBoards ?? result.Scenario.Boards,
         boards = result.Boards.Select(b => new
         {
             board = b.Board,

@@ -20,6 +20,11 @@ public sealed record Scenario(
 {
     /// <summary>Allowed growth over the stored baseline (regress:), when the run is given baselines.</summary>
     public RegressThresholds Regress { get; init; } = RegressThresholds.Default;
+
+    /// <summary>Where this scenario stands in the suite it was given with, and all its boards there, before --board or --shard
+    /// narrowed them: what 'report merge' orders shards by, so they join into exactly the whole suite's report.</summary>
+    public int SuiteIndex { get; init; }
+    public IReadOnlyList<string>? SuiteBoards { get; init; }
 }
 
 public abstract record FirmwareSpec
