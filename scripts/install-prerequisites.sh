@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the harness needs from Debian's packages, skipping what is already there.
 set -euo pipefail
-packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm cmake gcc g++ make python3-numpy python3-pil gdb-multiarch)
+packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm cmake gcc g++ make python3-numpy python3-pil gdb-multiarch chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -20,7 +20,20 @@ public sealed record JudgeContext(ImageFacts Image, ClockModel Clock, Budgets Bu
 /// <summary>What the figures take from a firmware image: bytes of flash and static RAM, and its build.</summary>
 public sealed record ImageFacts(long FlashBytes, long StaticRamBytes, double BuildSeconds, bool FromCache)
 {
-    public static ImageFacts Of(FirmwareImage image) => new(image.Memory.FlashBytes, image.Memory.StaticRamBytes, image.BuildTime.TotalSeconds, image.FromCache);
+    public IReadOnlyDictionary<string, long>? Sections { get; init; }
+    public long FlashCapacityBytes { get; init; }
+    public long RamCapacityBytes { get; init; }
+    public long ModelBytes { get; init; }
+    public long ArenaBytes { get; init; }
+
+    public static ImageFacts Of(FirmwareImage image) => new(image.Memory.FlashBytes, image.Memory.StaticRamBytes, image.BuildTime.TotalSeconds, image.FromCache)
+    {
+        Sections = image.Memory.Sections,
+        FlashCapacityBytes = image.Board.Flash.Size,
+        RamCapacityBytes = image.Board.Ram.Size,
+        ModelBytes = image.Elf.FindSymbol("harness_model")?.Size ?? 0,
+        ArenaBytes = image.ArenaBytes ?? 0,
+    };
 }
 
 /// <summary>What the host computed for a model scenario: every input tensor's bytes and, with golden: host, the expected outputs.</summary>

@@ -26,12 +26,27 @@ public sealed record Figures(
     /// <summary>Bytes of every allocated section of the ELF (.text, .rodata, .data, .bss, ...).</summary>
     public IReadOnlyDictionary<string, long> Sections { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>The board's flash and RAM, for how much of each the firmware takes (0 where unknown).</summary>
+    public long FlashCapacityBytes { get; init; }
+    public long RamCapacityBytes { get; init; }
+
+    /// <summary>Of the flash, the bytes of the model (a model runner's .tflite as a const array), and of the static RAM, the tensor arena.</summary>
+    public long ModelBytes { get; init; }
+    public long ArenaBytes { get; init; }
+
     /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
     public static Figures Of(ImageFacts image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
         new(instructions, cycles, counter?.Name, image.FlashBytes, image.StaticRamBytes, stackHighWater,
-            stackHighWater is { } stack ? image.StaticRamBytes + stack : null, 0, image.BuildSeconds, image.FromCache);
+            stackHighWater is { } stack ? image.StaticRamBytes + stack : null, 0, image.BuildSeconds, image.FromCache)
+        {
+            Sections = image.Sections ?? new Dictionary<string, long>(),
+            FlashCapacityBytes = image.FlashCapacityBytes,
+            RamCapacityBytes = image.RamCapacityBytes,
+            ModelBytes = image.ModelBytes,
+            ArenaBytes = image.ArenaBytes,
+        };
 
-    public static Figures Of(FirmwareImage image) => Of(ImageFacts.Of(image)) with { Sections = image.Memory.Sections };
+    public static Figures Of(FirmwareImage image) => Of(ImageFacts.Of(image));
 }
 
 /// <summary>What a model run adds: which TFLM ran it, the arena, every output's values, cycles per operator, and how

@@ -44,6 +44,10 @@ public static class JsonReport
                 build_seconds = Math.Round(b.Figures.BuildSeconds, 3),
                 build_from_cache = b.Figures.BuildFromCache,
                 sections = b.Figures.Sections.Count > 0 ? b.Figures.Sections : null,
+                model_bytes = b.Figures.ModelBytes,
+                arena_bytes = b.Figures.ArenaBytes,
+                flash_capacity_bytes = b.Figures.FlashCapacityBytes,
+                ram_capacity_bytes = b.Figures.RamCapacityBytes,
             },
             checks = b.Checks,
             model = b.Model is not { } m ? null : new

@@ -4,7 +4,7 @@ namespace Harness.Reports;
 
 /// <summary>
 /// The --out folder, written as results come in: each scenario's JSON and console logs as soon as it
-/// finishes, JUnit XML and the Markdown summary at the end (also after Ctrl-C or SIGTERM, with what did
+/// finishes, JUnit XML, the Markdown summary and the HTML report at the end (also after Ctrl-C or SIGTERM, with what did
 /// not run marked), so nothing that ran is lost.
 /// </summary>
 public sealed class ReportFolder(string directory)
@@ -42,6 +42,7 @@ public sealed class ReportFolder(string directory)
         {
             JUnitReport.Render(results).Save(Path.Combine(Directory, JUnitName));
             File.WriteAllText(Path.Combine(Directory, SummaryName), MarkdownReport.Render(results));
+            File.WriteAllText(Path.Combine(Directory, HtmlReport.FileName), HtmlReport.Render(results));
         }
     }
 }

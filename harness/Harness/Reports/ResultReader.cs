@@ -37,6 +37,10 @@ public static partial class ResultReader
             {
                 Sections = f.TryGetProperty("sections", out var sections) && sections.ValueKind == JsonValueKind.Object
                     ? sections.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()) : new Dictionary<string, long>(),
+                ModelBytes = Long(f, "model_bytes") ?? 0,
+                ArenaBytes = Long(f, "arena_bytes") ?? 0,
+                FlashCapacityBytes = Long(f, "flash_capacity_bytes") ?? 0,
+                RamCapacityBytes = Long(f, "ram_capacity_bytes") ?? 0,
             };
             var checks = Array(b, "checks").Select(c => new Check(Text(c, "name"), c.GetProperty("passed").GetBoolean(), Text(c, "expected"), Text(c, "actual"))).ToList();
             ModelRun? model = null;
