@@ -104,18 +104,13 @@ public sealed partial record TflmCheckout(string Root, string Commit)
             return new DependencyStatus(d, present, Pin(d), folder);
         }).ToList();
 
-    /// <summary>Throws with every missing piece, where it must go and at which version, before any build starts.</summary>
-    public void RequireDependencies(bool cmsisNn)
+    /// <summary>The pieces its Makefile would have to fetch itself (a fresh clone has none), each with where it goes and at which version; empty when all are there.</summary>
+    public string? MissingDependencies(bool cmsisNn)
     {
         var missing = CheckDependencies(cmsisNn).Where(s => !s.Present).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-        var lines = missing.Select(s =>
+        return missing.Count == 0 ? null : string.Join(Environment.NewLine, missing.Select(s =>
             $"  - {s.Dependency.Name}: {s.Path}{(s.Dependency.Sentinel is null ? "" : $" (no {s.Dependency.Sentinel})")}; " +
-            $"{s.Dependency.Repository}{(s.Pin is { Length: > 0 } pin ? $" at {pin}" : "")}, as pinned in {s.Dependency.PinnedIn}");
-        throw new TflmException($"the TFLM checkout at {Root} lacks what its Makefile needs in {DownloadsPath}/ (the harness never downloads):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+            $"{s.Dependency.Repository}{(s.Pin is { Length: > 0 } pin ? $" at {pin}" : "")}, as pinned in {s.Dependency.PinnedIn}"));
     }
 
     private string? Pin(TflmDependency dependency)

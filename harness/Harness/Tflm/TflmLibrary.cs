@@ -71,7 +71,13 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         {
             return cached;
         }
-        tflm.RequireDependencies(config.Kernels == KernelSet.CmsisNn);
+        // A fresh clone has no downloads/ yet: TFLM's own Makefile fetches its pieces where there is
+        // network (the harness itself never downloads). If it cannot, the failure names what is missing.
+        var missing = tflm.MissingDependencies(config.Kernels == KernelSet.CmsisNn);
+        if (missing is not null)
+        {
+            progress?.Report($"the TFLM checkout lacks third-party pieces; TFLM's Makefile will try to fetch them:{Environment.NewLine}{missing}");
+        }
         Directory.CreateDirectory(folder);
         await using var buildLock = await FileLock.AcquireAsync(folder + ".lock", cancellationToken);
         if (TryLoad(config, folder) is { } builtMeanwhile)
@@ -122,8 +128,12 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         {
             var text = output.ToString();
             var tail = string.Join('\n', text.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(20));
-            var offline = text.Contains("wget", StringComparison.Ordinal) || text.Contains("curl", StringComparison.Ordinal) || text.Contains("Could not resolve host", StringComparison.Ordinal)
-                ? $"{Environment.NewLine}TFLM's Makefile tried to download a third-party piece, which fails without network: put it where the Makefile expects it ({TflmCheckout.DownloadsPath}/; 'harness doctor' lists each with the version TFLM pins) or build once on a machine with network."
+            var stillMissing = tflm.MissingDependencies(config.Kernels == KernelSet.CmsisNn);
+            var downloading = text.Contains("wget", StringComparison.Ordinal) || text.Contains("curl", StringComparison.Ordinal)
+                || text.Contains("Could not resolve host", StringComparison.Ordinal) || text.Contains("git clone", StringComparison.Ordinal);
+            var offline = stillMissing is not null || downloading
+                ? $"{Environment.NewLine}TFLM's Makefile could not fetch its third-party pieces (no network here?). Put them where it expects them, at the versions TFLM pins " +
+                  $"('harness doctor' lists each), or build once on a machine with network:{Environment.NewLine}{stillMissing ?? "  (see the log)"}"
                 : "";
             throw new TflmException($"TFLM's Makefile failed (exit {result.ExitCode}) building {config.Name}; full log: {log}{offline}\n{tail}");
         }
