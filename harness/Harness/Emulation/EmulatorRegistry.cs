@@ -12,7 +12,7 @@ public static class EmulatorRegistry
     public static IEmulator Create(string name, HarnessPaths paths) => name switch
     {
         "qemu" => new QemuEmulator(paths),
-        "renode" => new RenodeEmulator(),
+        "renode" => new RenodeEmulator(paths),
         _ => throw new EmulatorException($"unknown emulator '{name}'; known: {string.Join(", ", Names)}"),
     };
 }

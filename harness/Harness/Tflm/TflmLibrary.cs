@@ -111,8 +111,9 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         CommandResult result;
         try
         {
-            result = await Cli.Wrap(make)
-                .WithArguments([.. arguments, $"-j{Environment.ProcessorCount}", "microlite"])
+            // Tethered: a make of many minutes must not run on after a harness that was killed.
+            var tethered = await Emulation.Tether.CommandAsync(make, [.. arguments, $"-j{Environment.ProcessorCount}", "microlite"], paths.CacheDirectory, cancellationToken);
+            result = await tethered
                 .WithWorkingDirectory(tflm.Root)
                 .WithEnvironmentVariables(environment)
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))

@@ -66,6 +66,72 @@ public class InterruptTests
         Assert.That(EmulatorRunning(marker), Is.False, "the hanging scenario's QEMU was stopped");
     }
 
+    /// <summary>What a CI runner does at its job's timeout: kill -9 the harness. Its emulator must not run on, burning the runner's CPU.</summary>
+    [TestCase("qemu")]
+    [TestCase("renode")]
+    public async Task AHarnessKilledWithSigkillLeavesNoEmulatorRunning(string emulator)
+    {
+        TestEnvironment.RequireQemuToolchain();
+        if (emulator == "renode")
+        {
+            TestEnvironment.RequireRenode();
+        }
+        var directory = Directory.CreateTempSubdirectory("harness-sigkill").FullName;
+        var marker = $"kill{Guid.NewGuid():N}"[..12];
+        var scenario = Path.Combine(directory, $"{marker}.yaml");
+        await File.WriteAllTextAsync(scenario, $"name: {marker}\nemulator: {emulator}\nboards: [stm32f4]\nfirmware: diag\ndiag: {{ upload: 256, then: hang }}\ntimeout: 300s\n");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { HarnessCli.Dll, "run", scenario, "--out", Path.Combine(directory, "results") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var harness = Process.Start(start)!;
+        _ = harness.StandardOutput.ReadToEndAsync();
+        var log = harness.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!File.Exists(Path.Combine(directory, "started")))
+        {
+            // The emulator is up once the harness reports the hanging step.
+            if (Emulators(emulator, marker).Count > 0 && (await Task.WhenAny(Task.Delay(1500), log) != log))
+            {
+                break;
+            }
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the emulator started");
+            Assert.That(harness.HasExited, Is.False, "the harness ended before it was killed");
+            await Task.Delay(200);
+        }
+        var before = Emulators(emulator, marker);
+        Assert.That(before, Is.Not.Empty, "the emulator runs under the harness");
+        harness.Kill(entireProcessTree: false);
+        await harness.WaitForExitAsync();
+        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Emulators(emulator, marker).Count > 0 && DateTime.UtcNow < gone)
+        {
+            await Task.Delay(100);
+        }
+        Assert.That(Emulators(emulator, marker), Is.Empty, $"no {emulator} runs on after its harness was killed (it was {string.Join(", ", before)})");
+    }
+
+    /// <summary>Emulator processes of this test: QEMU by its work folder on the command line; Renode by its work folder as current directory.</summary>
+    private static List<int> Emulators(string emulator, string marker) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => int.TryParse(p, out _)).Select(p => int.Parse(p!)).Where(pid =>
+        {
+            try
+            {
+                var command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+                if (emulator == "qemu")
+                {
+                    return command.Contains("qemu-system-arm", StringComparison.Ordinal) && command.Contains(marker, StringComparison.Ordinal);
+                }
+                var cwd = new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(true)?.FullName ?? "";
+                return command.Contains("Renode", StringComparison.Ordinal) && !command.Contains("tether", StringComparison.Ordinal) && cwd.Contains(marker, StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }).ToList();
+
     private static bool EmulatorRunning(string marker) =>
         Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => int.TryParse(p, out _)).Any(pid =>
         {

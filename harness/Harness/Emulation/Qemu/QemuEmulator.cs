@@ -26,7 +26,7 @@ public sealed class QemuEmulator(HarnessPaths paths) : IEmulator
         var qemu = ToolLocator.Find(ExternalTool.Qemu);
         var plugin = await PluginBuilder.BuildAsync(paths.CacheDirectory, cancellationToken);
         var version = await VersionAsync(qemu, cancellationToken);
-        return await QemuSession.StartAsync(qemu, plugin, version, request, cancellationToken);
+        return await QemuSession.StartAsync(qemu, plugin, version, paths.CacheDirectory, request, cancellationToken);
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Versions = new();

@@ -43,7 +43,8 @@ public sealed class QemuSession : IEmulatorSession
     public ClockModel Clock { get; }
     public Task<EmulatorExit> Exited => process.Exited;
 
-    public static async Task<QemuSession> StartAsync(string qemu, string plugin, string version, EmulationRequest request, CancellationToken cancellationToken)
+    /// <param name="cacheDirectory">Where the tether that ties QEMU's life to the harness is built.</param>
+    public static async Task<QemuSession> StartAsync(string qemu, string plugin, string version, string cacheDirectory, EmulationRequest request, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(request.WorkDirectory);
         var eventsFile = Path.Combine(request.WorkDirectory, "qemu-plugin-events.txt");
@@ -54,8 +55,8 @@ public sealed class QemuSession : IEmulatorSession
         var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}", version);
         try
         {
-            session.process.Start(Cli.Wrap(qemu)
-                .WithArguments(arguments)
+            var tethered = await Tether.CommandAsync(qemu, arguments, cacheDirectory, cancellationToken);
+            session.process.Start(tethered
                 .WithWorkingDirectory(request.WorkDirectory)
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(session.process.Diagnose))
                 .WithStandardErrorPipe(PipeTarget.ToDelegate(session.process.Diagnose)));

@@ -5,7 +5,7 @@ using Harness.Tools;
 namespace Harness.Emulation.Renode;
 
 /// <summary>The Renode backend: a headless Renode the user installed, found by HARNESS_RENODE or PATH.</summary>
-public sealed partial class RenodeEmulator : IEmulator
+public sealed partial class RenodeEmulator(HarnessPaths paths) : IEmulator
 {
     /// <summary>The version the project is tested with; older ones lack commands the harness uses.</summary>
     public static readonly Version Tested = new(1, 16, 1);
@@ -28,7 +28,7 @@ public sealed partial class RenodeEmulator : IEmulator
             throw new EmulatorException(reason);
         }
         var renode = ToolLocator.Find(ExternalTool.Renode);
-        var session = await RenodeSession.StartAsync(renode, request, cancellationToken);
+        var session = await RenodeSession.StartAsync(renode, paths.CacheDirectory, request, cancellationToken);
         if (ParseVersion(session.Version) is { } version && version < Oldest)
         {
             await session.DisposeAsync();

@@ -28,6 +28,7 @@ public sealed class RenodeSession : IEmulatorSession
     private readonly string logFile;
     private readonly List<Task> tails = [];
     private NetworkStream? console;
+    private string cacheDirectory = "";
 
     private RenodeSession(string renode, EmulationRequest request)
     {
@@ -58,10 +59,10 @@ public sealed class RenodeSession : IEmulatorSession
 
     public static IReadOnlyList<string> Arguments => ["--console", "--plain", "--disable-xwt", "--hide-log"];
 
-    public static async Task<RenodeSession> StartAsync(string renode, EmulationRequest request, CancellationToken cancellationToken)
+    public static async Task<RenodeSession> StartAsync(string renode, string cacheDirectory, EmulationRequest request, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(request.WorkDirectory);
-        var session = new RenodeSession(renode, request);
+        var session = new RenodeSession(renode, request) { cacheDirectory = cacheDirectory };
         File.WriteAllText(session.eventsFile, "");
         try
         {
@@ -93,8 +94,8 @@ public sealed class RenodeSession : IEmulatorSession
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StartTimeout);
         // The short wait lets the log tail pick up Renode's last words before its end is reported.
-        process.Start(Cli.Wrap(renode)
-            .WithArguments(Arguments)
+        var tethered = await Tether.CommandAsync(renode, Arguments, cacheDirectory, cancellationToken);
+        process.Start(tethered
             .WithWorkingDirectory(request.WorkDirectory)
             .WithStandardInputPipe(PipeSource.Create(monitor.WriteCommandsAsync))
             .WithStandardOutputPipe(PipeTarget.Create(monitor.ReadOutputAsync))
