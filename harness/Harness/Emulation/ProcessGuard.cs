@@ -4,8 +4,9 @@ using System.Diagnostics;
 namespace Harness.Emulation;
 
 /// <summary>
-/// Last line of defence against orphaned emulators: every emulator process is registered here
-/// and killed when the harness exits or is interrupted, even if a session was never disposed.
+/// Every emulator process is registered here and killed when the harness exits, even if a session was
+/// never disposed. Ctrl-C and SIGTERM are not handled here: they cancel the run, which stops its
+/// emulators and writes the reports; a harness killed outright takes its emulators along by the tether.
 /// </summary>
 public static class ProcessGuard
 {
@@ -14,7 +15,6 @@ public static class ProcessGuard
     static ProcessGuard()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-        Console.CancelKeyPress += (_, _) => KillAll();
     }
 
     public static void Register(int processId) => Live[processId] = true;
