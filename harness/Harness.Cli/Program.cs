@@ -28,6 +28,7 @@ var root = new RootCommand("CI test harness for ML models on emulated microcontr
     ReportCommand.Create(),
     ReproCommand.Create(),
     ExampleModelCommand.Create(),
+    InspectCommand.Create(),
     DoctorCommand.Create(),
     BoardsCommand.Create(),
 };

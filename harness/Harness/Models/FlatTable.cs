@@ -20,6 +20,10 @@ internal readonly struct FlatTable(ByteBuffer buffer, int position)
 
     public int Int(int slot, int fallback = 0) => Field(slot) is var o and not 0 ? table.bb.GetInt(o + table.bb_pos) : fallback;
 
+    public byte Byte(int slot, byte fallback = 0) => Field(slot) is var o and not 0 ? table.bb.Get(o + table.bb_pos) : fallback;
+
+    public ulong ULong(int slot, ulong fallback = 0) => Field(slot) is var o and not 0 ? table.bb.GetUlong(o + table.bb_pos) : fallback;
+
     public uint UInt(int slot, uint fallback = 0) => Field(slot) is var o and not 0 ? table.bb.GetUint(o + table.bb_pos) : fallback;
 
     public bool Bool(int slot) => Field(slot) is var o and not 0 && table.bb.Get(o + table.bb_pos) != 0;

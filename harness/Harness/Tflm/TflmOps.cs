@@ -61,6 +61,11 @@ public sealed partial class TflmOps
         return new TflmOps(names, builtins, customs);
     }
 
+    /// <summary>Whether TFLM's MicroMutableOpResolver can register the operator.</summary>
+    public bool Supports(OperatorCode code) => code.IsCustom
+        ? code.Custom is { } custom && customMethods.ContainsKey(custom)
+        : builtinNames.GetValueOrDefault(code.Builtin) is { } name && builtinMethods.ContainsKey(name);
+
     public string NameOf(OperatorCode code) => code.IsCustom ? $"custom '{code.Custom}'" : builtinNames.GetValueOrDefault(code.Builtin, $"builtin #{code.Builtin}");
 
     /// <summary>One "resolver.AddXxx();" per operator the model uses; every op TFLM cannot run is listed in one error.</summary>
@@ -76,14 +81,9 @@ public sealed partial class TflmOps
                 {
                     calls.Add(customMethod);
                 }
-                else if (code.Custom?.StartsWith("edgetpu", StringComparison.OrdinalIgnoreCase) == true)
+                else if (AcceleratorOps.Explain(code) is { } accelerator)
                 {
-                    problems.Add($"custom op '{code.Custom}': this model was compiled for the Coral Edge TPU (edgetpu_compiler); TFLM cannot run it. Use the CPU .tflite from before Edge TPU compilation");
-                }
-                else if (code.Custom?.StartsWith("ethos-u", StringComparison.OrdinalIgnoreCase) == true)
-                {
-                    problems.Add($"custom op '{code.Custom}': this model was compiled by Arm's Vela for an Ethos-U NPU, which none of the harness's boards has; " +
-                                 "run the .tflite from before Vela compiled it (the plain int8 model runs on the Cortex-M CPU)");
+                    problems.Add(accelerator);
                 }
                 else
                 {
