@@ -43,7 +43,12 @@ internal readonly struct FlatTable(ByteBuffer buffer, int position)
         }
         var self = table;
         var start = self.__vector(o);
-        return Enumerable.Range(0, self.__vector_len(o)).Select(i => new FlatTable(self.bb, self.__indirect(start + 4 * i))).ToList();
+        var length = self.__vector_len(o);
+        if (start < 0 || length < 0 || (long)start + 4L * length > self.bb.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slot), "vector of tables runs past the end of the buffer");
+        }
+        return Enumerable.Range(0, length).Select(i => new FlatTable(self.bb, self.__indirect(start + 4 * i))).ToList();
     }
 
     public int[] Ints(int slot) => Scalars(slot, 4, (bb, at) => bb.GetInt(at));
@@ -64,7 +69,7 @@ internal readonly struct FlatTable(ByteBuffer buffer, int position)
         }
         var start = table.__vector(o);
         var length = table.__vector_len(o);
-        if (start < 0 || (long)start + (long)length * size > table.bb.Length)
+        if (start < 0 || length < 0 || (long)start + (long)length * size > table.bb.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(slot), "vector runs past the end of the buffer");
         }
