@@ -63,7 +63,9 @@ public class InterruptTests
         Assert.That(junit.Descendants("testcase").Count(), Is.EqualTo(3));
         Assert.That(junit.Descendants("skipped").Count(), Is.EqualTo(2), "the interrupted run and the one that never started");
         Assert.That(File.ReadAllText(Path.Combine(output, "summary.md")), Does.Contain("2 did not run"));
-        Assert.That(EmulatorRunning(marker), Is.False, "the hanging scenario's QEMU was stopped");
+        var orphans = EmulatorRunning(marker) ? 1 : 0;
+        TestContext.Out.WriteLine($"kill: SIG{signal} mid-suite on qemu: {orphans} emulators left, reports written for 3 of 3 board runs");
+        Assert.That(orphans, Is.EqualTo(0), "the hanging scenario's QEMU was stopped");
     }
 
     /// <summary>What a CI runner does at its job's timeout: kill -9 the harness. Its emulator must not run on, burning the runner's CPU.</summary>
@@ -109,6 +111,7 @@ public class InterruptTests
         {
             await Task.Delay(100);
         }
+        TestContext.Out.WriteLine($"kill: SIGKILL of the harness on {emulator}: {Emulators(emulator, marker).Count} emulators left of {before.Count}");
         Assert.That(Emulators(emulator, marker), Is.Empty, $"no {emulator} runs on after its harness was killed (it was {string.Join(", ", before)})");
     }
 
