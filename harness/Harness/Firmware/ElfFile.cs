@@ -115,6 +115,18 @@ public sealed class ElfFile
         }
     }
 
+    /// <summary>The file bytes of a section that occupies the file (empty for .bss-like sections).</summary>
+    public ReadOnlySpan<byte> SectionBytes(ElfSection section)
+    {
+        var index = Sections.ToList().IndexOf(section);
+        if (index < 0 || !section.OccupiesFile)
+        {
+            return [];
+        }
+        var offset = sectionOffsets[index];
+        return offset + section.Size <= data.Length ? data.AsSpan((int)offset, (int)section.Size) : [];
+    }
+
     /// <summary>Reads a 32-bit word from the file image of the section that holds <paramref name="address"/>.</summary>
     public uint? ReadWord(uint address)
     {

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Harness.Firmware;
+
+namespace Harness.Silicon;
+
+/// <summary>One instruction of the firmware's code as the emulators count it: where it is, how long, its class, and whether it is a conditional branch.</summary>
+public readonly record struct MappedInstruction(uint Address, ThumbInstruction Instruction, bool Conditional);
+
+/// <summary>
+/// Every instruction of an ELF's code, classified once on the host: the executable sections swept
+/// from the start of each Thumb run to the next data run, as the ELF's mapping symbols ($t, $d) mark
+/// them, so literal pools are never read as code. IT blocks make the instructions they cover conditional.
+/// Both emulators count executed instructions against this one map, so the same ELF gives the same mix.
+/// </summary>
+public sealed class CodeMap
+{
+    private readonly Dictionary<uint, MappedInstruction> instructions;
+
+    private CodeMap(Dictionary<uint, MappedInstruction> instructions) => this.instructions = instructions;
+
+    public int Count => instructions.Count;
+
+    public IEnumerable<MappedInstruction> Instructions => instructions.Values.OrderBy(i => i.Address);
+
+    public MappedInstruction? At(uint address) => instructions.TryGetValue(address & ~1u, out var found) ? found : null;
+
+    public static CodeMap Of(ElfFile elf)
+    {
+        var map = new Dictionary<uint, MappedInstruction>();
+        foreach (var section in elf.Sections.Where(s => s is { Executable: true, Allocated: true, OccupiesFile: true } && s.Size > 0))
+        {
+            var bytes = elf.SectionBytes(section);
+            var end = section.Address + section.Size;
+            // Mapping symbols inside this section, in address order; code before the first is Thumb (Cortex-M has no ARM state).
+            var marks = elf.Symbols.Where(s => s.Value >= section.Address && s.Value < end && IsMappingSymbol(s.Name))
+                .Select(s => (Address: s.Value, Code: s.Name[1] == 't')).OrderBy(m => m.Address).ToList();
+            var runs = new List<(uint Start, uint End)>();
+            var start = section.Address;
+            var code = marks.Count == 0 || marks[0].Address != section.Address || marks[0].Code;
+            foreach (var mark in marks)
+            {
+                if (code && !mark.Code && mark.Address > start)
+                {
+                    runs.Add((start, mark.Address));
+                }
+                if (mark.Code && !code)
+                {
+                    start = mark.Address;
+                }
+                code = mark.Code;
+            }
+            if (code)
+            {
+                runs.Add((start, end));
+            }
+            foreach (var (from, to) in runs)
+            {
+                Sweep(bytes, section.Address, from, to, map);
+            }
+        }
+        return new CodeMap(map);
+    }
+
+    private static bool IsMappingSymbol(string name) => name.Length >= 2 && name[0] == '$' && name[1] is 't' or 'd' && (name.Length == 2 || name[2] == '.');
+
+    private static void Sweep(ReadOnlySpan<byte> bytes, uint sectionStart, uint from, uint to, Dictionary<uint, MappedInstruction> map)
+    {
+        var conditionalLeft = 0;
+        for (var address = from & ~1u; address + 2 <= to;)
+        {
+            var offset = (int)(address - sectionStart);
+            var first = (ushort)(bytes[offset] | bytes[offset + 1] << 8);
+            ushort second = 0;
+            if (ThumbClassifier.IsWide(first))
+            {
+                if (address + 4 > to)
+                {
+                    break;
+                }
+                second = (ushort)(bytes[offset + 2] | bytes[offset + 3] << 8);
+            }
+            var instruction = ThumbClassifier.Classify(first, second);
+            var inIt = conditionalLeft > 0;
+            if (inIt)
+            {
+                conditionalLeft--;
+            }
+            var isBranch = instruction.Class is TimingClass.Branch or TimingClass.BranchConditional or TimingClass.PopPc;
+            if (inIt && instruction.Class == TimingClass.Branch)
+            {
+                instruction = instruction with { Class = TimingClass.BranchConditional };
+            }
+            map[address] = new MappedInstruction(address, instruction, instruction.Class == TimingClass.BranchConditional || (inIt && isBranch));
+            if (instruction.Class == TimingClass.It)
+            {
+                conditionalLeft = instruction.ItCount;
+            }
+            address += (uint)instruction.Length;
+        }
+    }
+
+    /// <summary>
+    /// The map as the emulators read it: a count line, then one line per instruction,
+    /// "address length class registers conditional" (hexadecimal address, decimal rest), in address order.
+    /// </summary>
+    public string ToTable()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{instructions.Count} {TimingClasses.Count}\n");
+        foreach (var i in Instructions)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i.Address:x} {i.Instruction.Length} {(int)i.Instruction.Class} {i.Instruction.Registers} {(i.Conditional ? 1 : 0)}\n");
+        }
+        return text.ToString();
+    }
+}
