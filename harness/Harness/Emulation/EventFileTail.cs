@@ -8,7 +8,8 @@ namespace Harness.Emulation;
 /// Follows the event file an emulator appends to from inside (QEMU's counting plugin, Renode's CPU
 /// hooks) and turns its lines into events: "begin N" then "end N" (instructions executed so far)
 /// become one measured region, with the "opb N" … "ope N" pairs between them as its parts; "fault A"
-/// a fault-handler entry. A repeated begin replaces the last.
+/// a fault-handler entry. A repeated begin replaces the last. A "mix …" line just before a begin, end,
+/// opb or ope line holds the instruction-mix totals at that point (see <see cref="Silicon.InstructionMix"/>).
 /// </summary>
 public sealed class EventFileTail(string path)
 {
@@ -22,6 +23,9 @@ public sealed class EventFileTail(string path)
         long? begin = null;
         long? partBegin = null;
         var regionParts = new List<long>();
+        var partMixes = new List<Silicon.InstructionMix>();
+        Silicon.InstructionMix? beginMix = null, partBeginMix = null;
+        Silicon.InstructionMix? lastMix = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -42,6 +46,13 @@ public sealed class EventFileTail(string path)
                 pending.Clear().Append(text[(lastNewline + 1)..]);
                 foreach (var line in text[..lastNewline].Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
+                    if (line.StartsWith("mix ", StringComparison.Ordinal))
+                    {
+                        lastMix = Silicon.InstructionMix.Parse(line);
+                        continue;
+                    }
+                    var mix = lastMix;
+                    lastMix = null;
                     var parts = line.Split(' ');
                     if (parts.Length != 2 || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
                     {
@@ -52,18 +63,28 @@ public sealed class EventFileTail(string path)
                         case "begin":
                             begin = value;
                             regionParts = [];
+                            partMixes = [];
+                            beginMix = mix;
                             break;
                         case "opb" when begin is not null:
                             partBegin = value;
+                            partBeginMix = mix;
                             break;
                         case "ope" when partBegin is { } from:
                             regionParts.Add(value - from);
+                            if (mix is not null && partBeginMix is { } fromMix)
+                            {
+                                partMixes.Add(mix.Minus(fromMix));
+                            }
                             partBegin = null;
                             break;
                         case "end" when begin is { } start:
-                            await events.WriteAsync(new RegionMeasured(value - start, regionParts), cancellationToken);
+                            var regionMix = mix is not null && beginMix is { } first ? mix.Minus(first) : null;
+                            await events.WriteAsync(new RegionMeasured(value - start, regionParts, regionMix,
+                                regionMix is not null && partMixes.Count == regionParts.Count ? partMixes : null), cancellationToken);
                             begin = null;
                             regionParts = [];
+                            partMixes = [];
                             break;
                         case "fault":
                             await events.WriteAsync(new FaultHandlerEntered((uint)value), cancellationToken);

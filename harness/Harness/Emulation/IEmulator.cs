@@ -57,7 +57,9 @@ public abstract record EmulatorEvent;
 
 /// <summary>Instructions executed from the first instruction of the begin marker up to the end marker.</summary>
 /// <param name="Parts">The instructions of each op-begin … op-end pair inside the region, in order (a model's operators).</param>
-public sealed record RegionMeasured(long Instructions, IReadOnlyList<long> Parts) : EmulatorEvent;
+/// <param name="Mix">The region's instructions by timing class, where the emulator was given the ELF's code map.</param>
+/// <param name="PartMixes">Each part's mix, in the order of <paramref name="Parts"/>, likewise.</param>
+public sealed record RegionMeasured(long Instructions, IReadOnlyList<long> Parts, Silicon.InstructionMix? Mix = null, IReadOnlyList<Silicon.InstructionMix>? PartMixes = null) : EmulatorEvent;
 
 /// <summary>The CPU started executing a fault handler named by the vector table.</summary>
 public sealed record FaultHandlerEntered(uint HandlerAddress) : EmulatorEvent;

@@ -22,7 +22,8 @@ public static class DiagDriver
 
         progress?.Report("workload");
         var workload = await watch.Await("the workload result", diag.WorkloadAsync(plan.WorkloadIterations, cancellationToken));
-        var instructions = (await watch.NextRegionAsync(RegionWait, cancellationToken))?.Instructions;
+        var region = await watch.NextRegionAsync(RegionWait, cancellationToken);
+        var instructions = region?.Instructions;
         var stats = await watch.Await("the device statistics", diag.StatsAsync(cancellationToken));
 
         DiagFinaleObservation? finale = null;
@@ -43,6 +44,6 @@ public static class DiagDriver
                 break;
         }
         return new DiagObservation(boot, hello.Protocol, Crc32.HashToUInt32(data), data.Length, crc, bytes, plan.WorkloadIterations,
-            workload.Value, workload.CounterTicks, instructions, stats, finale);
+            workload.Value, workload.CounterTicks, instructions, stats, finale) { Mix = region?.Mix };
     }
 }

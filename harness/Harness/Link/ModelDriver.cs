@@ -52,6 +52,8 @@ public static class ModelDriver
         {
             // The emulator's exact count of each operator, when it counted one per profiler event.
             OperatorInstructions = region is { } r && r.Parts.Count == profile.Count ? r.Parts : null,
+            Mix = region?.Mix,
+            OperatorMixes = region is { PartMixes: { } mixes } && mixes.Count == profile.Count ? mixes : null,
         };
     }
 

@@ -15,7 +15,11 @@ public sealed record DiagObservation(
     ulong WorkloadTicks,
     long? Instructions,
     DeviceStats Stats,
-    DiagFinaleObservation? Finale);
+    DiagFinaleObservation? Finale)
+{
+    /// <summary>The workload's instructions by timing class, where the emulator counted them.</summary>
+    public Silicon.InstructionMix? Mix { get; init; }
+}
 
 /// <summary>What happened after the workload when the scenario told the app to misbehave.</summary>
 /// <param name="AnsweredInsteadOfFaulting">The app was told to fault and answered instead.</param>
@@ -45,6 +49,10 @@ public sealed record ModelObservation(
 {
     /// <summary>The emulator's instruction count of each operator, in profile order (null where the emulator counted none).</summary>
     public IReadOnlyList<long>? OperatorInstructions { get; init; }
+
+    /// <summary>The inference's instructions by timing class, and each operator's, where the emulator counted them.</summary>
+    public Silicon.InstructionMix? Mix { get; init; }
+    public IReadOnlyList<Silicon.InstructionMix>? OperatorMixes { get; init; }
 }
 
 /// <summary>A preprocessor model run window after window in one interpreter: the feature rows, and each window's cost.</summary>

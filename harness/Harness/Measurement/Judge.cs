@@ -36,7 +36,7 @@ public static partial class Judge
                     "junk skipped both ways, link still answering", $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'"));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater);
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix };
         checks.AddRange(Budgets(run.Budgets, figures));
         return new Verdict(checks, figures);
     }
@@ -81,10 +81,10 @@ public static partial class Judge
                 checks.AddRange(model.Outputs.Select((tensor, i) => AgainstGolden(i, TensorData.DecodeRaw(tensor, golden[i]), outputs[i].Raw, kernels)));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater);
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater) with { Mix = seen.Mix };
         checks.AddRange(Budgets(run.Budgets, figures));
         var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles),
-            seen.OperatorInstructions?[i])).ToList();
+            seen.OperatorInstructions?[i], seen.OperatorMixes?[i])).ToList();
         var featureRun = features.Select(f => new FeatureRun(f.Preprocessor, f.Input, f.Observation.Windows, f.Observation.WindowInstructions.Sum(),
             f.Observation.WindowInstructions.DefaultIfEmpty(0).Max(), f.FlashBytes, f.Observation.Stats.ArenaUsed, f.Kernels)).FirstOrDefault();
         var modelRun = new ModelRun(model.Path, seen.Boot.TflmCommit ?? "unknown", kernels, seen.Stats?.ArenaSize ?? seen.Boot.ArenaBytes ?? 0,

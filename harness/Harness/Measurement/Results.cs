@@ -34,6 +34,9 @@ public sealed record Figures(
     public long ModelBytes { get; init; }
     public long ArenaBytes { get; init; }
 
+    /// <summary>The measured region's instructions by timing class (null where the emulator did not count them).</summary>
+    public Silicon.InstructionMix? Mix { get; init; }
+
     /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
     public static Figures Of(ImageFacts image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
         new(instructions, cycles, counter?.Name, image.FlashBytes, image.StaticRamBytes, stackHighWater,
@@ -72,7 +75,7 @@ public sealed record FeatureRun(string Model, int Input, int Windows, long Total
 public sealed record OutputValues(int Index, string Tensor, IReadOnlyList<double> Raw, IReadOnlyList<double> Values);
 
 /// <summary>One operator of an inference: the firmware counter's cycles, and the emulator's exact instruction count where it has one.</summary>
-public sealed record OperatorCycles(int Index, string Operator, long Cycles, long? Instructions = null);
+public sealed record OperatorCycles(int Index, string Operator, long Cycles, long? Instructions = null, Silicon.InstructionMix? Mix = null);
 
 /// <summary>One judged expectation.</summary>
 public sealed record Check(string Name, bool Passed, string Expected, string Actual)

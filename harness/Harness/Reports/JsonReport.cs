@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Harness.Measurement;
+using Harness.Silicon;
 
 namespace Harness.Reports;
 
@@ -14,6 +15,16 @@ public static class JsonReport
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>A mix as JSON: the count of each class that occurred, then the registers moved and the branches not taken.</summary>
+    private static object? Mix(Silicon.InstructionMix? mix) => mix is null ? null : new
+    {
+        total = mix.Total,
+        classes = mix.ByName(),
+        registers = Silicon.TimingClasses.All.Where(c => c.CountsRegisters() && mix.RegistersOf(c) != 0).ToDictionary(c => c.Key(), mix.RegistersOf),
+        conditional_branches_taken = mix.TakenConditional,
+        conditional_branches_not_taken = mix.NotTakenOf(Silicon.TimingClass.BranchConditional),
     };
 
     public static string Render(ScenarioResult result) => JsonSerializer.Serialize(new
@@ -48,6 +59,7 @@ public static class JsonReport
                 arena_bytes = b.Figures.ArenaBytes,
                 flash_capacity_bytes = b.Figures.FlashCapacityBytes,
                 ram_capacity_bytes = b.Figures.RamCapacityBytes,
+                instruction_mix = Mix(b.Figures.Mix),
             },
             checks = b.Checks,
             model = b.Model is not { } m ? null : new
@@ -59,7 +71,7 @@ public static class JsonReport
                 arena_used_bytes = m.ArenaUsedBytes,
                 invoke_wall_seconds = Math.Round(m.InvokeWallSeconds, 3),
                 outputs = m.Outputs.Select(o => new { index = o.Index, tensor = o.Tensor, raw = o.Raw, values = o.Values }),
-                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, instructions = o.Instructions, cycles = o.Cycles }),
+                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, instructions = o.Instructions, cycles = o.Cycles, instruction_mix = Mix(o.Mix) }),
                 features_on_board = m.Features is not { } f ? null : new
                 {
                     preprocessor = f.Model,

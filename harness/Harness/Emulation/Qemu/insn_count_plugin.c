@@ -12,6 +12,14 @@
 //   fault <handler-address>
 // where the instruction counters are totals since QEMU started, so end - begin is the exact
 // count of the region (the first instruction of begin up to, not including, that of end).
+//
+// With classes=PATH (the harness's code map of the ELF: a line "N K", then N lines "address length
+// class registers conditional", in address order) it also counts every executed instruction in its
+// timing class, the registers moved by the classes that move several, and how often each class's
+// conditional branches fell through (not taken: the next instruction run was the one after the
+// branch). Each begin/end/opb/ope line is then preceded by
+//   mix <K counts> <K registers> <K not-taken>
+// totals since QEMU started, as the instruction counter is.
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -32,6 +40,8 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
                                            void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
 void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, enum qemu_plugin_op op,
                                               void *ptr, uint64_t imm);
+void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn, enum qemu_plugin_op op,
+                                                void *ptr, uint64_t imm);
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
                                             void (*cb)(unsigned int vcpu_index, void *userdata),
                                             enum qemu_plugin_cb_flags flags, void *userdata);
@@ -55,6 +65,96 @@ static uint64_t op_end_address = UINT64_MAX;
 static uint64_t fault_addresses[MAX_FAULT_ADDRESSES];
 static int fault_count;
 static int out_fd = -1;
+
+// The code map (classes=): sorted by address.
+#define MAX_CLASSES 64
+struct mapped {
+    uint32_t address;
+    uint8_t length, klass, registers, conditional;
+};
+static struct mapped *map;
+static size_t map_count;
+static size_t class_count;
+static uint64_t class_executed[MAX_CLASSES];
+static uint64_t class_registers[MAX_CLASSES];
+static uint64_t class_not_taken[MAX_CLASSES];
+// Exact per-instruction total and the last conditional branch run, to tell a fall-through.
+static uint64_t instructions_run;
+static size_t pending_branch = SIZE_MAX;
+static uint64_t pending_at;
+
+static size_t map_find(uint64_t address)
+{
+    size_t low = 0, high = map_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (map[mid].address < address) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    return low < map_count && map[low].address == address ? low : SIZE_MAX;
+}
+
+static bool load_map(const char *path)
+{
+    FILE *file = fopen(path, "r");
+    if (!file) {
+        return false;
+    }
+    unsigned long count = 0, classes = 0;
+    if (fscanf(file, "%lu %lu", &count, &classes) != 2 || classes == 0 || classes > MAX_CLASSES) {
+        fclose(file);
+        return false;
+    }
+    map = calloc(count ? count : 1, sizeof *map);
+    class_count = classes;
+    for (unsigned long i = 0; map && i < count; ++i) {
+        unsigned int address, length, klass, registers, conditional;
+        if (fscanf(file, "%x %u %u %u %u", &address, &length, &klass, &registers, &conditional) != 5 || klass >= classes) {
+            fclose(file);
+            return false;
+        }
+        map[i] = (struct mapped){address, (uint8_t)length, (uint8_t)klass, (uint8_t)registers, (uint8_t)conditional};
+        map_count = i + 1;
+    }
+    fclose(file);
+    return map != NULL;
+}
+
+static void on_conditional_branch(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    pending_branch = (size_t)(uintptr_t)userdata;
+    pending_at = instructions_run;
+}
+
+// Runs at the instruction after a conditional branch: when it comes right after that branch, the branch fell through.
+static void on_fall_through(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    size_t branch = (size_t)(uintptr_t)userdata;
+    if (pending_branch == branch && instructions_run == pending_at + 1) {
+        ++class_not_taken[map[branch].klass];
+    }
+    pending_branch = SIZE_MAX;
+}
+
+static void write_mix(void)
+{
+    char line[64 * 3 * 21 + 8];
+    size_t used = (size_t)snprintf(line, sizeof line, "mix");
+    const uint64_t *rows[] = {class_executed, class_registers, class_not_taken};
+    for (int row = 0; row < 3; ++row) {
+        for (size_t i = 0; i < class_count && used < sizeof line - 22; ++i) {
+            used += (size_t)snprintf(line + used, sizeof line - used, " %" PRIu64, rows[row][i]);
+        }
+    }
+    line[used++] = '\n';
+    ssize_t ignored = write(out_fd, line, used);
+    (void)ignored;
+}
 
 // The userdata of an event callback packs the kind with, for begin/end, the instructions of its
 // block still ahead of (and including) the instruction, which the inline counter has already
@@ -91,6 +191,9 @@ static void on_event(unsigned int vcpu_index, void *userdata)
         break;
     }
     if (out_fd >= 0 && n > 0) {
+        if (map && kind != EVENT_FAULT) {
+            write_mix();
+        }
         ssize_t ignored = write(out_fd, line, (size_t)n);
         (void)ignored;
     }
@@ -115,6 +218,21 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t address = qemu_plugin_insn_vaddr(insn) & ~1ull;
         uint64_t not_yet_run = count - i;
+        if (map) {
+            size_t found = map_find(address);
+            unsigned klass = found == SIZE_MAX ? 0 : map[found].klass;
+            if (found != SIZE_MAX && found > 0 && map[found - 1].conditional && map[found - 1].address + map[found - 1].length == address) {
+                qemu_plugin_register_vcpu_insn_exec_cb(insn, on_fall_through, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)(found - 1));
+            }
+            if (found != SIZE_MAX && map[found].conditional) {
+                qemu_plugin_register_vcpu_insn_exec_cb(insn, on_conditional_branch, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)found);
+            }
+            qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &instructions_run, 1);
+            qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &class_executed[klass], 1);
+            if (found != SIZE_MAX && map[found].registers) {
+                qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &class_registers[klass], map[found].registers);
+            }
+        }
         if (address == begin_address) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_event, QEMU_PLUGIN_CB_NO_REGS,
                                                    pack(EVENT_BEGIN, not_yet_run));
@@ -151,6 +269,11 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
             op_end_address = strtoull(arg + 6, NULL, 0) & ~1ull;
         } else if (strncmp(arg, "fault=", 6) == 0 && fault_count < MAX_FAULT_ADDRESSES) {
             fault_addresses[fault_count++] = strtoull(arg + 6, NULL, 0) & ~1ull;
+        } else if (strncmp(arg, "classes=", 8) == 0) {
+            if (!load_map(arg + 8)) {
+                fprintf(stderr, "insn_count plugin: cannot read the code map %s\n", arg + 8);
+                return -1;
+            }
         } else if (strncmp(arg, "out=", 4) == 0) {
             out_fd = open(arg + 4, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             if (out_fd < 0) {
