@@ -60,18 +60,25 @@ public static class RenodeScript
 
     /// <summary>Loads the ELF, makes a machine reset load it again, and hooks the measured region and fault handlers.</summary>
     /// <param name="eventsFile">Where the hooks append "begin N", "end N" and "fault A" lines.</param>
-    public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile)
+    /// <param name="codeMap">The ELF's code map: with it, the harness's block hook (HarnessMix.renode.cs) writes the
+    /// marker lines with the instruction mix before each; without it, Python hooks write them alone.</param>
+    public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile, string? codeMap = null)
     {
         var lines = new List<string>
         {
             $"sysbus LoadELF @{firmware.ElfPath}",
             $"macro reset \"sysbus LoadELF @{firmware.ElfPath}\"",
         };
-        if (firmware.Markers is { } markers)
+        if (firmware.Markers is { } markers && codeMap is not null)
         {
-            lines.Add(Hook(markers.Begin, eventsFile, "'begin %d\\n' % self.ExecutedInstructions"));
-            lines.Add(Hook(markers.End, eventsFile, "'end %d\\n' % self.ExecutedInstructions"));
-            if (markers is { OpBegin: { } opBegin, OpEnd: { } opEnd })
+            lines.Add($"include @{MixSource}");
+            lines.Add($"{Cpu} HarnessMixStart \"{Quoted(codeMap)}\" \"{Quoted(eventsFile)}\" 0x{markers.Begin:x} 0x{markers.End:x} 0x{markers.OpBegin ?? uint.MaxValue:x} 0x{markers.OpEnd ?? uint.MaxValue:x}");
+        }
+        else if (firmware.Markers is { } hooked)
+        {
+            lines.Add(Hook(hooked.Begin, eventsFile, "'begin %d\\n' % self.ExecutedInstructions"));
+            lines.Add(Hook(hooked.End, eventsFile, "'end %d\\n' % self.ExecutedInstructions"));
+            if (hooked is { OpBegin: { } opBegin, OpEnd: { } opEnd })
             {
                 lines.Add(Hook(opBegin, eventsFile, "'opb %d\\n' % self.ExecutedInstructions"));
                 lines.Add(Hook(opEnd, eventsFile, "'ope %d\\n' % self.ExecutedInstructions"));
@@ -81,6 +88,13 @@ public static class RenodeScript
             Hook(handler, eventsFile, $"'fault {handler.ToString(CultureInfo.InvariantCulture)}\\n'")));
         return lines;
     }
+
+    /// <summary>The block hook's C# source, compiled by Renode when first included.</summary>
+    public static string MixSource => Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessMix.renode.cs");
+
+    private static string Quoted(string path) => path.Contains('\'') || path.Contains('"')
+        ? throw new EmulatorException($"the work folder path must not contain quotes: {path}")
+        : path;
 
     /// <summary>A Python hook run when the CPU is about to execute <paramref name="address"/>.</summary>
     private static string Hook(uint address, string eventsFile, string line)

@@ -127,7 +127,7 @@ public sealed class RenodeSession : IEmulatorSession
         }
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
         tails.Add(new EventFileTail(eventsFile).RunAsync(events.Writer, tailStop.Token));
-        foreach (var line in RenodeScript.Firmware(Firmware, eventsFile))
+        foreach (var line in RenodeScript.Firmware(Firmware, eventsFile, WriteCodeMap(Firmware)))
         {
             await Race(monitor.ExecuteAsync(line, limit.Token));
         }
@@ -198,14 +198,30 @@ public sealed class RenodeSession : IEmulatorSession
         }
         await monitor.ExecuteAsync("pause", cancellationToken);
         await monitor.ExecuteAsync($"{RenodeScript.Cpu} RemoveAllHooks", cancellationToken);
+        if (Firmware.Markers is not null)
+        {
+            await monitor.ExecuteAsync($"{RenodeScript.Cpu} HarnessMixStop", cancellationToken);
+        }
         // The new firmware's lines load it, redefine the reset macro and hook its markers; the reset then boots it.
-        foreach (var line in RenodeScript.Firmware(firmware, eventsFile))
+        foreach (var line in RenodeScript.Firmware(firmware, eventsFile, WriteCodeMap(firmware)))
         {
             await monitor.ExecuteAsync(line, cancellationToken);
         }
         await monitor.ExecuteAsync("machine Reset", cancellationToken);
         Firmware = firmware;
         await monitor.ExecuteAsync("start", cancellationToken);
+    }
+
+    /// <summary>The ELF's code map beside the events file, for the block hook that counts the mix; none for firmware without markers.</summary>
+    private string? WriteCodeMap(FirmwareImage firmware)
+    {
+        if (firmware.Markers is null)
+        {
+            return null;
+        }
+        var path = Path.Combine(Path.GetDirectoryName(eventsFile)!, "code-map.txt");
+        File.WriteAllText(path, Silicon.CodeMap.Of(firmware.Elf).ToTable());
+        return path;
     }
 
     public async ValueTask DisposeAsync()

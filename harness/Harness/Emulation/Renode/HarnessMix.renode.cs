@@ -1,0 +1,165 @@
+// Compiled by Renode itself when the harness includes it (monitor: include @HarnessMix.renode.cs), never by
+// the harness's build. It counts the measured instructions by timing class, the same way the harness's
+// QEMU plugin does and from the same code map (see the plugin's header for both formats): a block-end
+// hook gets each translation block's first address and how many of its instructions ran, walks them in
+// the map, and at the harness's markers writes "mix …" then "begin N" / "end N" / "opb N" / "ope N" to
+// the events file, N counting instructions since the hook was set.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using Antmicro.Renode.Peripherals.CPU;
+
+namespace Harness.RenodeHooks
+{
+    public static class HarnessMix
+    {
+        private static MixCounter counter;
+
+        public static void HarnessMixStart(this TranslationCPU cpu, string map, string events, ulong begin, ulong end, ulong opBegin, ulong opEnd)
+        {
+            counter = new MixCounter(map, events, (uint)begin, (uint)end, (uint)opBegin, (uint)opEnd);
+            cpu.SetHookAtBlockEnd(counter.OnBlockEnd);
+        }
+
+        public static void HarnessMixStop(this TranslationCPU cpu)
+        {
+            cpu.SetHookAtBlockEnd(null);
+            counter = null;
+        }
+    }
+
+    public sealed class MixCounter
+    {
+        private readonly uint[] addresses;
+        private readonly byte[] lengths, classes, registers;
+        private readonly bool[] conditional;
+        private readonly int classCount;
+        private readonly long[] executed, moved, notTaken;
+        private readonly string events;
+        private readonly uint begin, end, opBegin, opEnd;
+        private readonly Dictionary<ulong, Block> blocks = new Dictionary<ulong, Block>();
+        private long total;
+        private int pending = -1;
+        private uint pendingFallThrough;
+
+        private sealed class Block
+        {
+            public int[] Classes;
+            public int[] Registers;
+            public int Other;
+            public int Last = -1;
+            public uint AfterLast;
+        }
+
+        public MixCounter(string map, string events, uint begin, uint end, uint opBegin, uint opEnd)
+        {
+            var lines = File.ReadAllLines(map);
+            var header = lines[0].Split(' ');
+            var count = int.Parse(header[0], CultureInfo.InvariantCulture);
+            classCount = int.Parse(header[1], CultureInfo.InvariantCulture);
+            addresses = new uint[count];
+            lengths = new byte[count];
+            classes = new byte[count];
+            registers = new byte[count];
+            conditional = new bool[count];
+            for(var i = 0; i < count; i++)
+            {
+                var f = lines[i + 1].Split(' ');
+                addresses[i] = uint.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                lengths[i] = byte.Parse(f[1], CultureInfo.InvariantCulture);
+                classes[i] = byte.Parse(f[2], CultureInfo.InvariantCulture);
+                registers[i] = byte.Parse(f[3], CultureInfo.InvariantCulture);
+                conditional[i] = f[4] == "1";
+            }
+            executed = new long[classCount];
+            moved = new long[classCount];
+            notTaken = new long[classCount];
+            this.events = events;
+            this.begin = begin;
+            this.end = end;
+            this.opBegin = opBegin;
+            this.opEnd = opEnd;
+        }
+
+        public void OnBlockEnd(ulong pc, uint count)
+        {
+            if(count == 0)
+            {
+                return;
+            }
+            var address = (uint)pc & ~1u;
+            if(pending >= 0)
+            {
+                if(address == pendingFallThrough)
+                {
+                    notTaken[classes[pending]]++;
+                }
+                pending = -1;
+            }
+            if(address == begin || address == end || address == opBegin || address == opEnd)
+            {
+                Write(address == begin ? "begin" : address == end ? "end" : address == opBegin ? "opb" : "ope");
+            }
+            var key = ((ulong)address << 20) | count;
+            if(!blocks.TryGetValue(key, out var block))
+            {
+                block = Walk(address, count);
+                blocks[key] = block;
+            }
+            for(var i = 0; i < block.Classes.Length; i++)
+            {
+                executed[block.Classes[i]]++;
+                moved[block.Classes[i]] += block.Registers[i];
+            }
+            executed[0] += block.Other;
+            total += count;
+            if(block.Last >= 0)
+            {
+                pending = block.Last;
+                pendingFallThrough = block.AfterLast;
+            }
+        }
+
+        private Block Walk(uint address, uint count)
+        {
+            var found = new List<int>();
+            var block = new Block();
+            var index = Array.BinarySearch(addresses, address);
+            for(var i = 0; i < count; i++)
+            {
+                if(index < 0 || index >= addresses.Length || addresses[index] != address)
+                {
+                    block.Other = (int)count - i;
+                    break;
+                }
+                found.Add(index);
+                address += lengths[index];
+                index++;
+            }
+            block.Classes = found.ConvertAll(i => (int)classes[i]).ToArray();
+            block.Registers = found.ConvertAll(i => (int)registers[i]).ToArray();
+            if(block.Other == 0 && found.Count > 0 && conditional[found[found.Count - 1]])
+            {
+                block.Last = found[found.Count - 1];
+                block.AfterLast = address;
+            }
+            return block;
+        }
+
+        private void Write(string kind)
+        {
+            var text = new StringBuilder("mix");
+            foreach(var row in new[] { executed, moved, notTaken })
+            {
+                foreach(var value in row)
+                {
+                    text.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            text.Append('\n').Append(kind).Append(' ').Append(total.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            File.AppendAllText(events, text.ToString());
+        }
+    }
+}
