@@ -56,7 +56,8 @@ __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 enum event_kind { EVENT_BEGIN, EVENT_END, EVENT_OP_BEGIN, EVENT_OP_END, EVENT_FAULT };
 #define KIND_BITS 3u
 
-// Total instructions of every translation block entered; single vCPU (Cortex-M boards).
+// Total instructions of every translation block entered; single vCPU (Cortex-M boards). Without a
+// code map this is the count; it adds a whole block even when the block stops early.
 static uint64_t executed;
 static uint64_t begin_address = UINT64_MAX;
 static uint64_t end_address = UINT64_MAX;
@@ -170,7 +171,9 @@ static void on_event(unsigned int vcpu_index, void *userdata)
     uint64_t packed = (uint64_t)(uintptr_t)userdata;
     enum event_kind kind = (enum event_kind)(packed & ((1u << KIND_BITS) - 1u));
     uint64_t value = packed >> KIND_BITS;
-    uint64_t before = executed - value;
+    // With the code map, the per-instruction count: exact even where a block stops early (QEMU's
+    // icount mode ends a block at a device access and runs the rest again, which the block count adds twice).
+    uint64_t before = map ? instructions_run : executed - value;
     char line[64];
     int n;
     switch (kind) {
