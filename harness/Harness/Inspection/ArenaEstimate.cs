@@ -15,7 +15,7 @@ namespace Harness.Inspection;
 public sealed record ArenaEstimate(long PlannedBytes, long PersistentBytes, long VariableBytes)
 {
     /// <summary>The allocator, planner and interpreter objects TFLM places in the arena itself, and the input and output TfLiteTensors.</summary>
-    public const long FixedBytes = 512;
+    public const long FixedBytes = 256;
 
     public long TotalBytes => PlannedBytes + PersistentBytes + VariableBytes;
 

@@ -62,6 +62,11 @@ public static class ModelInspector
                 verdicts.Add($"{BuiltinOperators.NameOf(code)} is not supported by TFLM at this checkout (no MicroMutableOpResolver::Add method for it)");
             }
         }
+        var stateful = graph.Model.UsedOperators.Where(c => c.IsCustom && AcceleratorOps.Explain(c) is null).Select(BuiltinOperators.NameOf).ToList();
+        if (stateful.Count > 0)
+        {
+            verdicts.Add($"custom operators ({string.Join(", ", stateful)}) may keep state TFLM allocates at run time, which the graph does not show: the arena prediction is a lower bound");
+        }
         if (tflm is null)
         {
             verdicts.Add("operator support not checked: no TFLM checkout found (--tflm, HARNESS_TFLM or the settings file's tflm:)");
