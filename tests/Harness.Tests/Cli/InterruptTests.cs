@@ -25,9 +25,11 @@ public class InterruptTests
         var hang = Write(marker, $"name: {marker}\nboards: [mps2-an386]\nfirmware: diag\ndiag: {{ upload: 256, then: hang }}\ntimeout: 120s\n");
         var last = Write("last", "name: last\nboards: [stm32f4]\nfirmware: diag\n");
         var output = Path.Combine(directory, "results");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // As from a terminal: SIGINT at its default disposition. A test run started in the background of a
+        // non-interactive shell (as CI may start it) inherits SIGINT ignored, and .NET then keeps ignoring it.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
         // --cold: each scenario its own QEMU, so the hanging one can be told apart by its work folder.
-        foreach (var argument in new[] { HarnessCli.Dll, "run", first, hang, last, "--out", output, "--cold" })
+        foreach (var argument in new[] { "--default-signal=INT", "dotnet", HarnessCli.Dll, "run", first, hang, last, "--out", output, "--cold" })
         {
             start.ArgumentList.Add(argument);
         }
