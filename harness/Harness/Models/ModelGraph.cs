@@ -35,19 +35,7 @@ public sealed record ModelGraph(TfliteModel Model, IReadOnlyList<GraphTensor> Te
 
     public GraphTensor? Tensor(int index) => index >= 0 && index < Tensors.Count ? Tensors[index] : null;
 
-    public static ModelGraph Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelException(path, $"cannot be read: {e.Message}");
-        }
-        return Parse(path, bytes);
-    }
+    public static ModelGraph Read(string path) => Parse(path, TfliteModel.ReadBytes(path));
 
     public static ModelGraph Parse(string path, byte[] bytes)
     {

@@ -67,18 +67,19 @@ public sealed record TfliteModel(
     public IReadOnlyList<OperatorCode> UsedOperators => OperatorCodeUse.Distinct().Order().Select(i => OperatorCodes[i])
         .DistinctBy(code => (code.Builtin, code.IsCustom ? code.Custom : null)).ToList();
 
-    public static TfliteModel Read(string path)
+    public static TfliteModel Read(string path) => Parse(path, ReadBytes(path));
+
+    /// <summary>A model file's bytes; an unreadable file is a ModelException naming it.</summary>
+    internal static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelException(path, $"cannot be read: {e.Message}");
         }
-        return Parse(path, bytes);
     }
 
     public static TfliteModel Parse(string path, byte[] bytes)
