@@ -44,6 +44,11 @@ public static class ResultTable
             var m = board.Model!;
             AnsiConsole.MarkupLineInterpolated($"{board.Board}: {Path.GetFileName(m.Model)} on TFLM {TflmCheckout.Short(m.TflmCommit)}, {m.Kernels.Name()} kernels, arena {Quantity.FormatBytes(m.ArenaUsedBytes)} used of {Quantity.FormatBytes(m.ArenaBytes)}");
         }
+        foreach (var board in result.Boards.Where(b => b.Figures.Estimate is not null))
+        {
+            var e = board.Figures.Estimate!;
+            AnsiConsole.MarkupLineInterpolated($"{board.Board}: [bold]estimate[/] {e.Summary}; {e.Cpi.ToString("0.00", CultureInfo.InvariantCulture)} cycles per instruction (JSON: assumptions)");
+        }
         foreach (var board in result.Boards.Where(b => b.Baseline is not null))
         {
             var baseline = board.Baseline!;

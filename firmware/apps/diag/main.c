@@ -2,7 +2,8 @@
 //   HELLO               -> board, app and firmware identity
 //   UPLOAD_BEGIN/CHUNK  -> folds every byte into a CRC-32 as it arrives (no buffer needed)
 //   INVOKE op=CHECKSUM  -> the CRC-32 and byte count of the upload
-//   INVOKE op=WORKLOAD  -> a fixed integer workload between the measure markers
+//   INVOKE op=WORKLOAD  -> a fixed integer workload between the measure markers; a sixth byte picks a
+//                          timing kernel instead, whose cost the core's manual gives exactly
 //   INVOKE op=FAULT     -> reads a bad address, so fault reporting can be tested
 //   INVOKE op=HANG      -> never answers, so timeouts can be tested
 //   INVOKE op=GARBAGE   -> sends junk bytes, then answers, so resynchronisation can be tested
@@ -48,6 +49,82 @@ static void run_workload(void *arg)
     w->result = acc ^ x;
 }
 
+enum diag_kernel { KERNEL_XORSHIFT = 0, KERNEL_LOADS = 1, KERNEL_BRANCHES = 2, KERNEL_DIVIDES = 3 };
+
+// The timing kernels: per iteration a block of one instruction repeated, then SUBS and BNE back.
+// Written in assembly so the instructions, and so their cost in the core's manual, are exactly these.
+static volatile uint32_t kernel_word = 0x5A5A5A5Au;
+
+// GCC hands Thumb-1 (ARMv6-M) inline assembly over in divided syntax: these blocks are written in
+// unified syntax and give the compiler back what it expects.
+#define UNIFIED ".syntax unified\n"
+#if defined(__thumb2__)
+#define RESTORE_SYNTAX ""
+#else
+#define RESTORE_SYNTAX ".syntax divided\n"
+#endif
+
+// 32 loads from one address into r3, which no address uses: after the first, each pipelines (M3/M4 TRM §3.3.2).
+static void run_loads(void *arg)
+{
+    workload_t *w = arg;
+    uint32_t n = w->iterations;
+    if (n != 0) {
+        __asm volatile(UNIFIED "1:\n"
+                       ".rept 32\n"
+                       "ldr r3, [%1]\n"
+                       ".endr\n"
+                       "subs %0, %0, #1\n"
+                       "bne 1b\n" RESTORE_SYNTAX
+                       : "+l"(n)
+                       : "l"(&kernel_word)
+                       : "r3", "cc", "memory");
+    }
+    w->result = w->iterations;
+}
+
+// 32 unconditional branches, each to the next instruction: a pipeline refill every one.
+static void run_branches(void *arg)
+{
+    workload_t *w = arg;
+    uint32_t n = w->iterations;
+    if (n != 0) {
+        __asm volatile(UNIFIED "1:\n"
+                       ".rept 32\n"
+                       "b 2f\n"
+                       "2:\n"
+                       ".endr\n"
+                       "subs %0, %0, #1\n"
+                       "bne 1b\n" RESTORE_SYNTAX
+                       : "+l"(n)
+                       :
+                       : "cc");
+    }
+    w->result = w->iterations;
+}
+
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+// 16 unsigned divides of fixed operands (ARMv7-M only: ARMv6-M has no divide).
+static void run_divides(void *arg)
+{
+    workload_t *w = arg;
+    uint32_t n = w->iterations;
+    uint32_t dividend = 0x7FFFFFFFu, divisor = 3u;
+    if (n != 0) {
+        __asm volatile(UNIFIED "1:\n"
+                       ".rept 16\n"
+                       "udiv r3, %1, %2\n"
+                       ".endr\n"
+                       "subs %0, %0, #1\n"
+                       "bne 1b\n" RESTORE_SYNTAX
+                       : "+l"(n)
+                       : "l"(dividend), "l"(divisor)
+                       : "r3", "cc");
+    }
+    w->result = w->iterations;
+}
+#endif
+
 static void on_upload_begin(const link_frame_t *req)
 {
     if (req->length != 5) {
@@ -88,11 +165,30 @@ static void on_invoke(const link_frame_t *req)
         link_respond(req, out, 8);
         return;
     case OP_WORKLOAD: {
-        if (req->length != 5) {
+        if (req->length != 5 && req->length != 6) {
             break;
         }
+        void (*kernel)(void *) = run_workload;
+        switch (req->length == 6 ? req->body[5] : KERNEL_XORSHIFT) {
+        case KERNEL_XORSHIFT:
+            break;
+        case KERNEL_LOADS:
+            kernel = run_loads;
+            break;
+        case KERNEL_BRANCHES:
+            kernel = run_branches;
+            break;
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+        case KERNEL_DIVIDES:
+            kernel = run_divides;
+            break;
+#endif
+        default:
+            link_respond_error(req, LINK_ERR_BAD_REQUEST, "unknown workload kernel (or divides on a core without a divide)");
+            return;
+        }
         workload_t w = {.iterations = link_get_u32(req->body + 1)};
-        measurement_t m = measure(run_workload, &w);
+        measurement_t m = measure(kernel, &w);
         link_put_u32(out, w.result);
         link_put_u64(out + 4, m.ticks);
         link_put_u32(out + 12, m.region);

@@ -1,3 +1,4 @@
+using Harness.Silicon;
 namespace Harness.Boards;
 
 public sealed record MemoryRegion(long Origin, long Size)
@@ -37,6 +38,9 @@ public sealed record BoardDescription(
     RenodeBoard? Renode,
     string SourceFile)
 {
+    /// <summary>What its runs are estimated as on silicon (its part, or its core alone); null where no timing table covers its core.</summary>
+    public SiliconProfile? Silicon { get; init; }
+
     public IReadOnlyList<string> Emulators =>
         new[] { Qemu is null ? null : "qemu", Renode is null ? null : "renode" }.OfType<string>().ToList();
 }

@@ -1,3 +1,4 @@
+using Harness.Silicon;
 using Harness.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -6,10 +7,11 @@ namespace Harness.Boards;
 /// <summary>One board description file (platforms/&lt;id&gt;.yaml): every problem reported as file:line:col.</summary>
 public static class BoardFile
 {
-    public static BoardDescription Parse(YamlReader yaml)
+    public static BoardDescription Parse(YamlReader yaml, SiliconCatalog? silicon = null)
     {
+        silicon ??= SiliconCatalog.Empty;
         var root = yaml.Mapping(yaml.Root, "a board description");
-        yaml.RejectUnknownKeys(root, "id", "name", "core", "clock_hz", "memory", "stack", "console", "counter", "bsp", "emulators");
+        yaml.RejectUnknownKeys(root, "id", "name", "core", "clock_hz", "memory", "stack", "console", "counter", "bsp", "emulators", "silicon");
         var id = yaml.String(yaml.Required(root, "id", "the board's id"), "the board id") ?? "";
         var name = yaml.String(yaml.Required(root, "name", "a human-readable name"), "a name") ?? id;
         var coreNode = yaml.Required(root, "core", $"one of {string.Join(", ", Core.Known.Keys)}");
@@ -60,8 +62,32 @@ public static class BoardFile
         {
             yaml.Error(root!, $"the stack ({stack} B) does not fit in RAM ({ram.Size} B)");
         }
+        var profile = SiliconOf(yaml, root, silicon, core, clock);
         yaml.ThrowIfErrors();
-        return new BoardDescription(id, name, core!, clock, flash!, ram!, stack, uart!, counter!, bsp, qemu, renode, yaml.File);
+        return new BoardDescription(id, name, core!, clock, flash!, ram!, stack, uart!, counter!, bsp, qemu, renode, yaml.File) { Silicon = profile };
+    }
+
+    /// <summary>silicon: the part (platforms/silicon/&lt;id&gt;.yaml) the board carries; absent: the core alone at the board's clock.</summary>
+    private static SiliconProfile? SiliconOf(YamlReader yaml, YamlMappingNode? root, SiliconCatalog catalog, Core? core, long clock)
+    {
+        var timing = core is null ? null : catalog.TimingOf(core.Id);
+        var node = yaml.Optional(root, "silicon");
+        var partId = yaml.String(node, "a silicon part id (platforms/silicon/<id>.yaml)");
+        if (partId is null || node is null)
+        {
+            return timing is null ? null : new SiliconProfile(timing, null, clock);
+        }
+        if (!catalog.TryGetPart(partId, out var part))
+        {
+            yaml.Error(node, catalog.UnknownPartMessage(partId));
+            return null;
+        }
+        if (core is not null && part.Core != core.Id)
+        {
+            yaml.Error(node, $"the part {part.Id} has a {part.Core} core, the board a {core.Id}");
+            return null;
+        }
+        return timing is null ? null : new SiliconProfile(timing, part, part.ClockHz);
     }
 
     private static MemoryRegion? Region(YamlReader yaml, YamlMappingNode? memory, string key)

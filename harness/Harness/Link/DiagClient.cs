@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Harness.Scenarios;
 
 namespace Harness.Link;
 
@@ -23,11 +24,16 @@ public sealed class DiagClient(LinkClient link)
         return (BinaryPrimitives.ReadUInt32LittleEndian(body), BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(4)));
     }
 
-    public async Task<WorkloadResult> WorkloadAsync(uint iterations, CancellationToken cancellationToken)
+    /// <summary>The measured workload; a kernel other than the default xorshift is asked for with a sixth byte.</summary>
+    public async Task<WorkloadResult> WorkloadAsync(uint iterations, DiagKernel kernel, CancellationToken cancellationToken)
     {
-        var request = new byte[5];
+        var request = new byte[kernel == DiagKernel.Xorshift ? 5 : 6];
         request[0] = (byte)Op.Workload;
         BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(1), iterations);
+        if (kernel != DiagKernel.Xorshift)
+        {
+            request[5] = (byte)kernel;
+        }
         var body = await link.RequestAsync(FrameType.Invoke, request, cancellationToken);
         return new WorkloadResult(BinaryPrimitives.ReadUInt32LittleEndian(body), BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(4)),
             BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(12)));
@@ -50,6 +56,9 @@ public sealed class DiagClient(LinkClient link)
     }
 
     /// <summary>The diag firmware's fixed workload, computed on the host to check the device's answer.</summary>
+    /// <summary>What the workload answers: the xorshift's value, or for a timing kernel the iterations it ran.</summary>
+    public static uint ExpectedWorkload(uint iterations, DiagKernel kernel) => kernel == DiagKernel.Xorshift ? ExpectedWorkload(iterations) : iterations;
+
     public static uint ExpectedWorkload(uint iterations)
     {
         uint x = 0x12345678, acc = 0;

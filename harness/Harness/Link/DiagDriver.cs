@@ -21,7 +21,7 @@ public static class DiagDriver
         var (crc, bytes) = await watch.Await("the checksum", diag.ChecksumAsync(cancellationToken));
 
         progress?.Report("workload");
-        var workload = await watch.Await("the workload result", diag.WorkloadAsync(plan.WorkloadIterations, cancellationToken));
+        var workload = await watch.Await("the workload result", diag.WorkloadAsync(plan.WorkloadIterations, plan.Kernel, cancellationToken));
         var region = await watch.NextRegionAsync(RegionWait, cancellationToken);
         var instructions = region?.Instructions;
         var stats = await watch.Await("the device statistics", diag.StatsAsync(cancellationToken));

@@ -32,6 +32,14 @@ public static partial class Judge
         Limit("ram", budgets.RamBytes, figures.RamBytes, Quantity.FormatBytes);
         Limit("stack", budgets.StackBytes, figures.StackHighWaterBytes, Quantity.FormatBytes);
         Limit("static ram", budgets.StaticRamBytes, figures.StaticRamBytes, Quantity.FormatBytes);
+        if (budgets.SiliconMilliseconds is { } ms)
+        {
+            var expected = $"≤ {ms.ToString("0.###", CultureInfo.InvariantCulture)} ms on silicon (typical estimate)";
+            checks.Add(figures.Estimate is { } estimate
+                ? new Check("silicon time", estimate.Milliseconds.Typical <= ms, expected,
+                    $"{Silicon.SiliconEstimate.Format(estimate.Milliseconds, "ms")} on {estimate.Profile}, estimated")
+                : new Check("silicon time", false, expected, figures.Mix is null ? "not measured: the emulator gave no instruction mix" : "not estimated: no timing table for this core"));
+        }
         return checks;
     }
 

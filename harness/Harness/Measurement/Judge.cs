@@ -20,7 +20,7 @@ public static partial class Judge
             new("upload checksum", seen.DeviceCrc == seen.SentCrc && seen.DeviceBytes == seen.SentBytes,
                 $"CRC-32 0x{seen.SentCrc:x8} over {seen.SentBytes} B (host)", $"0x{seen.DeviceCrc:x8} over {seen.DeviceBytes} B (device)"),
         };
-        var expected = DiagClient.ExpectedWorkload(seen.WorkloadIterations);
+        var expected = DiagClient.ExpectedWorkload(seen.WorkloadIterations, plan.Kernel);
         checks.Add(new Check("workload result", seen.WorkloadValue == expected, $"0x{expected:x8}", $"0x{seen.WorkloadValue:x8}"));
         var cycles = run.Clock.CyclesFrom(seen.WorkloadTicks, seen.Boot.Counter.CountsCoreCycles);
         checks.Add(CounterCheck(seen.Instructions, cycles, seen.Boot.Counter, run));
@@ -36,7 +36,7 @@ public static partial class Judge
                     "junk skipped both ways, link still answering", $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'"));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix };
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run) };
         checks.AddRange(Budgets(run.Budgets, figures));
         return new Verdict(checks, figures);
     }
@@ -81,16 +81,19 @@ public static partial class Judge
                 checks.AddRange(model.Outputs.Select((tensor, i) => AgainstGolden(i, TensorData.DecodeRaw(tensor, golden[i]), outputs[i].Raw, kernels)));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater) with { Mix = seen.Mix };
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run) };
         checks.AddRange(Budgets(run.Budgets, figures));
         var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles),
-            seen.OperatorInstructions?[i], seen.OperatorMixes?[i])).ToList();
+            seen.OperatorInstructions?[i], seen.OperatorMixes?[i]) { Estimate = Estimate(seen.OperatorMixes?[i], run) }).ToList();
         var featureRun = features.Select(f => new FeatureRun(f.Preprocessor, f.Input, f.Observation.Windows, f.Observation.WindowInstructions.Sum(),
             f.Observation.WindowInstructions.DefaultIfEmpty(0).Max(), f.FlashBytes, f.Observation.Stats.ArenaUsed, f.Kernels)).FirstOrDefault();
         var modelRun = new ModelRun(model.Path, seen.Boot.TflmCommit ?? "unknown", kernels, seen.Stats?.ArenaSize ?? seen.Boot.ArenaBytes ?? 0,
             seen.Stats?.ArenaUsed ?? seen.Boot.ArenaUsedBytes ?? 0, outputs, operators, seen.InvokeWallSeconds, featureRun);
         return new Verdict(checks, figures, modelRun);
     }
+
+    private static Silicon.SiliconEstimate? Estimate(Silicon.InstructionMix? mix, JudgeContext run) =>
+        mix is not null && run.Silicon is { } profile ? Silicon.SiliconEstimator.Estimate(mix, profile) : null;
 
     private static Check CounterCheck(long? instructions, long cycles, DeviceCounter counter, JudgeContext run) => instructions switch
     {

@@ -12,6 +12,9 @@ namespace Harness.Measurement;
 /// <param name="Debugged">A debugger held the board: its stops perturb the firmware's counter, so the counter is not cross-checked.</param>
 public sealed record JudgeContext(ImageFacts Image, ClockModel Clock, Budgets Budgets, bool Debugged = false)
 {
+    /// <summary>What the run is estimated as on silicon (null: no timing table for the board's core).</summary>
+    public Silicon.SiliconProfile? Silicon { get; init; }
+
     public JudgeContext(FirmwareImage image, ClockModel clock, Budgets budgets, bool debugged = false) : this(ImageFacts.Of(image), clock, budgets, debugged)
     {
     }

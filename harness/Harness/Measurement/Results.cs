@@ -37,6 +37,9 @@ public sealed record Figures(
     /// <summary>The measured region's instructions by timing class (null where the emulator did not count them).</summary>
     public Silicon.InstructionMix? Mix { get; init; }
 
+    /// <summary>The measured region estimated on the silicon part, from the mix (null without a mix or a timing table).</summary>
+    public Silicon.SiliconEstimate? Estimate { get; init; }
+
     /// <summary>What an image alone tells (flash, static RAM, its build), plus what the run measured.</summary>
     public static Figures Of(ImageFacts image, long? instructions = null, long? cycles = null, DeviceCounter? counter = null, long? stackHighWater = null) =>
         new(instructions, cycles, counter?.Name, image.FlashBytes, image.StaticRamBytes, stackHighWater,
@@ -75,7 +78,10 @@ public sealed record FeatureRun(string Model, int Input, int Windows, long Total
 public sealed record OutputValues(int Index, string Tensor, IReadOnlyList<double> Raw, IReadOnlyList<double> Values);
 
 /// <summary>One operator of an inference: the firmware counter's cycles, and the emulator's exact instruction count where it has one.</summary>
-public sealed record OperatorCycles(int Index, string Operator, long Cycles, long? Instructions = null, Silicon.InstructionMix? Mix = null);
+public sealed record OperatorCycles(int Index, string Operator, long Cycles, long? Instructions = null, Silicon.InstructionMix? Mix = null)
+{
+    public Silicon.SiliconEstimate? Estimate { get; init; }
+}
 
 /// <summary>One judged expectation.</summary>
 public sealed record Check(string Name, bool Passed, string Expected, string Actual)

@@ -27,6 +27,24 @@ public static class JsonReport
         conditional_branches_not_taken = mix.NotTakenOf(Silicon.TimingClass.BranchConditional),
     };
 
+    private static object Range(Silicon.CycleRange r, int digits) => new { low = Math.Round(r.Low, digits), typical = Math.Round(r.Typical, digits), high = Math.Round(r.High, digits) };
+
+    /// <summary>An estimate as JSON: cycles (core and flash), time and energy as ranges, and the assumptions they rest on.</summary>
+    private static object? Estimate(Silicon.SiliconEstimate? e) => e is null ? null : new
+    {
+        estimated = true,
+        profile = e.Profile,
+        clock_hz = e.ClockHz,
+        instructions = e.Instructions,
+        cycles = Range(e.Cycles, 0),
+        core_cycles = Range(e.CoreCycles, 0),
+        flash_wait_cycles = Range(e.FlashCycles, 0),
+        cycles_per_instruction = Math.Round(e.Cpi, 3),
+        milliseconds = Range(e.Milliseconds, 4),
+        microjoules = e.Microjoules is { } uj ? Range(uj, 2) : null,
+        assumptions = e.Assumptions,
+    };
+
     public static string Render(ScenarioResult result) => JsonSerializer.Serialize(new
     {
         scenario = result.Scenario.Name,
@@ -60,6 +78,7 @@ public static class JsonReport
                 flash_capacity_bytes = b.Figures.FlashCapacityBytes,
                 ram_capacity_bytes = b.Figures.RamCapacityBytes,
                 instruction_mix = Mix(b.Figures.Mix),
+                silicon_estimate = Estimate(b.Figures.Estimate),
             },
             checks = b.Checks,
             model = b.Model is not { } m ? null : new
@@ -71,7 +90,7 @@ public static class JsonReport
                 arena_used_bytes = m.ArenaUsedBytes,
                 invoke_wall_seconds = Math.Round(m.InvokeWallSeconds, 3),
                 outputs = m.Outputs.Select(o => new { index = o.Index, tensor = o.Tensor, raw = o.Raw, values = o.Values }),
-                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, instructions = o.Instructions, cycles = o.Cycles, instruction_mix = Mix(o.Mix) }),
+                operators = m.Operators.Select(o => new { index = o.Index, op = o.Operator, instructions = o.Instructions, cycles = o.Cycles, instruction_mix = Mix(o.Mix), silicon_estimate = o.Estimate is { } e ? new { cycles = Range(e.Cycles, 0), milliseconds = Range(e.Milliseconds, 4) } : null }),
                 features_on_board = m.Features is not { } f ? null : new
                 {
                     preprocessor = f.Model,

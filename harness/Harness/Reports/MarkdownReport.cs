@@ -70,6 +70,22 @@ public static class MarkdownReport
                 f.RamBytes is { } ram ? Bytes(ram) : Bytes(f.StaticRamBytes), f.WallSeconds.ToString("0.00 s", CultureInfo.InvariantCulture),
                 board.Identity is { } id ? $"`{id.Fingerprint}`" : "–"));
         }
+        var estimated = runs.Where(r => r.Board.Figures.Estimate is not null).ToList();
+        if (estimated.Count > 0)
+        {
+            text.AppendLine().AppendLine("## On silicon (estimated)").AppendLine();
+            text.AppendLine("From each run's instruction mix and the core's timing table (platforms/cores), with the part's flash wait states and run current (platforms/silicon): an estimate with its range, beside the exact instruction count.").AppendLine();
+            text.AppendLine("| scenario | board | as | instructions | cycles (est.) | range | CPI | time (est.) | energy (est.) |");
+            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var (scenario, board) in estimated)
+            {
+                var e = board.Figures.Estimate!;
+                text.AppendLine(Row(scenario, board.Board, e.Profile, Count(board.Figures.Instructions), Count((long)Math.Round(e.Cycles.Typical)),
+                    $"{Count((long)Math.Round(e.Cycles.Low))}–{Count((long)Math.Round(e.Cycles.High))}", e.Cpi.ToString("0.00", CultureInfo.InvariantCulture),
+                    e.Milliseconds.Typical.ToString("0.### ms", CultureInfo.InvariantCulture),
+                    e.Microjoules is { } uj ? uj.Typical.ToString("0.# µJ", CultureInfo.InvariantCulture) : "–"));
+            }
+        }
         var models = runs.Where(r => r.Board.Model is not null).ToList();
         if (models.Count > 0)
         {

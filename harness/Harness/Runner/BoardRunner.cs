@@ -123,6 +123,10 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
         return run with { Checks = [.. run.Checks, .. checks], Baseline = report };
     }
 
+    /// <summary>The scenario's silicon part where it names one (the parser checked its core), else the board's own.</summary>
+    private static Silicon.SiliconProfile? SiliconOf(Scenario scenario, FirmwareImage image) =>
+        scenario.Silicon is { } part ? image.Board.Silicon?.As(part) : image.Board.Silicon;
+
     private static string Sha256OfFile(string path) => RunIdentity.Sha256(File.ReadAllBytes(path));
 
     private async Task<BoardRun> RunOnBoardAsync(Scenario scenario, FirmwareImage image, HostReference? reference, ConsoleTranscript transcript,
@@ -141,7 +145,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             report.Report(emulator.Name);
             var run = await step.RunAsync(image, label, transcript,
                 (link, watch, token) => ModelDriver.RunAsync(link, watch, plan.Model, inputs, report, token), window, report);
-            var context = new JudgeContext(image, run.Clock, scenario.Budgets, debugged);
+            var context = new JudgeContext(image, run.Clock, scenario.Budgets, debugged) { Silicon = SiliconOf(scenario, image) };
             var seen = run.Observation;
             var identity = RunIdentity.Of(image.Board.Id, emulator.Name, run.Version, Sha256OfFile(image.ElfPath), plan.Model.Sha256, RunIdentity.Sha256(inputs),
                 seen.Boot.TflmCommit, seen.Boot.Kernels, seen.Instructions, string.Join(";", seen.Outputs.Select(Convert.ToHexString)));
@@ -154,7 +158,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             var seen = run.Observation;
             var identity = RunIdentity.Of(image.Board.Id, emulator.Name, run.Version, Sha256OfFile(image.ElfPath), null, RunIdentity.Sha256(diag.Upload.Bytes()),
                 null, null, seen.Instructions, $"workload {seen.WorkloadValue:x8} crc {seen.DeviceCrc:x8}");
-            return new BoardRun(Judge.Diag(diag, seen, new JudgeContext(image, run.Clock, scenario.Budgets, debugged)), run.Clock, run.CommandLine, identity);
+            return new BoardRun(Judge.Diag(diag, seen, new JudgeContext(image, run.Clock, scenario.Budgets, debugged) { Silicon = SiliconOf(scenario, image) }), run.Clock, run.CommandLine, identity);
         }
         var expectation = scenario.Console ?? throw new HarnessException($"scenario {scenario.Name} has neither a model, diag settings nor console expectations");
         report.Report(emulator.Name);
@@ -162,7 +166,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             (link, watch, token) => ConsoleDriver.RunAsync(link.Transcript, watch, expectation, image.Markers is not null, token), window, report);
         var consoleIdentity = RunIdentity.Of(image.Board.Id, emulator.Name, console.Version, Sha256OfFile(image.ElfPath), null, RunIdentity.Sha256(Array.Empty<byte>()),
             null, null, console.Observation.Instructions, console.Observation.DecidingLine);
-        return new BoardRun(Judge.Console(expectation, console.Observation, new JudgeContext(image, console.Clock, scenario.Budgets, debugged)),
+        return new BoardRun(Judge.Console(expectation, console.Observation, new JudgeContext(image, console.Clock, scenario.Budgets, debugged) { Silicon = SiliconOf(scenario, image) }),
             console.Clock, console.CommandLine, consoleIdentity);
     }
 

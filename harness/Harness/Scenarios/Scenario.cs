@@ -21,6 +21,9 @@ public sealed record Scenario(
     /// <summary>Allowed growth over the stored baseline (regress:), when the run is given baselines.</summary>
     public RegressThresholds Regress { get; init; } = RegressThresholds.Default;
 
+    /// <summary>silicon: the part every board's runs are estimated as, instead of each board's own part (null: the board's).</summary>
+    public global::Harness.Silicon.PartProfile? Silicon { get; init; }
+
     /// <summary>Where this scenario stands in the suite it was given with, and all its boards there, before --board or --shard
     /// narrowed them: what 'report merge' orders shards by, so they join into exactly the whole suite's report.</summary>
     public int SuiteIndex { get; init; }
@@ -101,7 +104,14 @@ public sealed record FileBytes(string Path) : UploadSource
 public enum DiagFinale { None, Fault, Hang, Garbage }
 
 /// <summary>What the diagnostic app is asked to do: upload and checksum, the fixed workload, then optionally misbehave.</summary>
-public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then);
+public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then, DiagKernel Kernel = DiagKernel.Xorshift);
+
+/// <summary>
+/// What the diag firmware's measured workload runs: the integer mix (xorshift), or a sequence whose cost the core's manual
+/// gives exactly, to check the silicon estimate by hand or against a board on the desk: per iteration 32 independent
+/// loads, 32 taken branches, or 16 divides, then a decrement and a branch back.
+/// </summary>
+public enum DiagKernel { Xorshift = 0, Loads = 1, Branches = 2, Divides = 3 }
 
 /// <summary>A console line to look for: a substring, or a regular expression written /like this/.</summary>
 public sealed record LinePattern(string Text)
@@ -123,4 +133,7 @@ public sealed record ConsoleExpectation(IReadOnlyList<LinePattern> Pass, IReadOn
 public sealed record Budgets(long? Instructions, long? Cycles, long? FlashBytes, long? RamBytes, long? StackBytes, long? StaticRamBytes = null)
 {
     public static readonly Budgets None = new(null, null, null, null, null);
+
+    /// <summary>The estimated time on the silicon part, in milliseconds (judged on the typical estimate).</summary>
+    public double? SiliconMilliseconds { get; init; }
 }

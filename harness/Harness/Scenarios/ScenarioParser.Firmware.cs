@@ -141,7 +141,7 @@ public sealed partial class ScenarioParser
             return null;
         }
         var map = yaml.Mapping(node, "diag settings");
-        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "then");
+        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "kernel", "then");
         UploadSource upload = new RandomBytes(4096, 1);
         var seed = (int)(yaml.Integer(yaml.Optional(map, "seed"), "a random seed") ?? 1);
         switch (yaml.Optional(map, "upload"))
@@ -180,7 +180,13 @@ public sealed partial class ScenarioParser
         {
             yaml.Error(thenNode!, $"unknown 'then' value '{thenText}'; expected one of: none, fault, hang, garbage");
         }
-        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then);
+        var kernelNode = yaml.Optional(map, "kernel");
+        var kernel = DiagKernel.Xorshift;
+        if (yaml.String(kernelNode, "the workload's kernel") is { } kernelText && !Enum.TryParse(kernelText, ignoreCase: true, out kernel))
+        {
+            yaml.Error(kernelNode!, $"unknown kernel '{kernelText}'; expected one of: xorshift, loads, branches, divides");
+        }
+        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then, kernel);
     }
 
     private static ConsoleExpectation? ParseConsole(YamlReader yaml, YamlMappingNode? root, FirmwareSpec? firmware)

@@ -17,7 +17,7 @@ namespace Harness.Scenarios;
 public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<string> apps, string? emulatorOverride = null)
 {
     private static readonly string[] TopLevelKeys = ["name", "emulator", "boards", "board", "firmware", "diag", "console", "expect", "timeout",
-        "model", "kernels", "arena", "inputs", "outputs", "regress"];
+        "model", "kernels", "arena", "inputs", "outputs", "regress", "silicon"];
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The one scenario a file describes; a file that is a matrix (kernels: [...]) is refused here: read it with <see cref="ParseFileAll"/>.</summary>
@@ -87,8 +87,17 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             }
         }
         var regress = ParseRegress(yaml, yaml.Mapping(yaml.Optional(root, "regress"), "allowed growth over the baseline"));
+        var silicon = ParseSilicon(yaml, root, boardIds, budgets);
+        if (diag is { Kernel: DiagKernel.Divides })
+        {
+            foreach (var board in boardIds.Select(boards.Get).Where(b => b.Core.Architecture == "armv6-m"))
+            {
+                yaml.Error(yaml.Optional(yaml.Mapping(yaml.Optional(root, "diag"), "diag settings"), "kernel")!,
+                    $"kernel 'divides' needs a divide instruction; board '{board.Id}' has a {board.Core.Id} (ARMv6-M has none)");
+            }
+        }
         yaml.ThrowIfErrors();
-        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model) { Regress = regress };
+        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model) { Regress = regress, Silicon = silicon };
     }
 
     private List<string> ParseBoards(YamlReader yaml, YamlMappingNode? root, string emulator)
@@ -138,7 +147,7 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
         {
             return Budgets.None;
         }
-        yaml.RejectUnknownKeys(expect, "instructions", "cycles", "flash", "ram", "static_ram", "stack", "golden");
+        yaml.RejectUnknownKeys(expect, "instructions", "cycles", "flash", "ram", "static_ram", "stack", "silicon_ms", "golden");
         long? Limit(string key, bool bytes)
         {
             var node = yaml.Optional(expect, key);
@@ -153,8 +162,58 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             var max = yaml.Required(map, "max", "the upper bound");
             return bytes ? yaml.Bytes(max, $"{key}.max") : yaml.Count(max, $"{key}.max");
         }
+        double? Milliseconds(string key)
+        {
+            var node = yaml.Optional(expect, key);
+            if (node is not null && firmware is not null && Unmeasurable(key, firmware) is { } why)
+            {
+                yaml.Error(node, $"'{key}' cannot be judged for this firmware: {why}");
+                return null;
+            }
+            var map = yaml.Mapping(node, $"a limit for {key}, e.g. {{ max: 200 }} (milliseconds on the silicon part, estimated)");
+            yaml.RejectUnknownKeys(map, "max");
+            var max = yaml.Real(yaml.Required(map, "max", "the upper bound in milliseconds"), $"{key}.max");
+            if (max <= 0 && map is not null)
+            {
+                yaml.Error(yaml.Optional(map, "max")!, $"{key}.max must be more than 0 ms");
+            }
+            return max;
+        }
         return new Budgets(Limit("instructions", false), Limit("cycles", false), Limit("flash", true), Limit("ram", true), Limit("stack", true),
-            Limit("static_ram", true));
+            Limit("static_ram", true)) { SiliconMilliseconds = Milliseconds("silicon_ms") };
+    }
+
+    /// <summary>
+    /// silicon: a part (platforms/silicon/&lt;id&gt;.yaml) to estimate every board's runs as, instead of each board's own: e.g. the
+    /// STM32L4R5 MLPerf Tiny measured on, on an emulated Cortex-M4F board. Its core must have the boards' timing table.
+    /// </summary>
+    private Silicon.PartProfile? ParseSilicon(YamlReader yaml, YamlMappingNode? root, IReadOnlyList<string> boardIds, Budgets budgets)
+    {
+        var node = yaml.Optional(root, "silicon");
+        var id = yaml.String(node, "a silicon part id (platforms/silicon/<id>.yaml)");
+        Silicon.PartProfile? part = null;
+        if (node is not null && id is not null)
+        {
+            if (!boards.Silicon.TryGetPart(id, out part))
+            {
+                yaml.Error(node, boards.Silicon.UnknownPartMessage(id));
+                return null;
+            }
+            var timing = boards.Silicon.TimingOf(part.Core);
+            foreach (var board in boardIds.Select(boards.Get).Where(b => b.Silicon?.Core != timing))
+            {
+                yaml.Error(node, $"silicon: {part.Id} has a {part.Core} core, timed by {timing?.Core ?? "no table"}; board '{board.Id}' has a {board.Core.Id}: estimate it as a part with its own core");
+            }
+        }
+        if (budgets.SiliconMilliseconds is not null)
+        {
+            foreach (var board in boardIds.Select(boards.Get).Where(b => b.Silicon is null))
+            {
+                yaml.Error(yaml.Optional(yaml.Mapping(yaml.Optional(root, "expect"), "expectations"), "silicon_ms")!,
+                    $"'silicon_ms' cannot be judged on board '{board.Id}': no timing table in platforms/cores covers its {board.Core.Id} core");
+            }
+        }
+        return part;
     }
 
     /// <summary>Why a budget cannot be judged for a firmware, or null when it can.</summary>
@@ -164,6 +223,8 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             "the emulator counts instructions between two symbols of your ELF; name them under firmware: { measure: { begin: ..., end: ... } }",
         ("cycles", { SpeaksLink: false }) =>
             "cycles are the firmware's own counter, which only the harness's link reports; budget 'instructions' (counted by the emulator) instead",
+        ("silicon_ms", { SpeaksLink: false }) =>
+            "the silicon estimate is made from the instruction mix of the region the harness's own apps and model runners measure; budget 'instructions' instead",
         ("stack", { SpeaksLink: false }) =>
             "the stack's high-water mark is measured by firmware that speaks the harness's link; budget 'static_ram' (.data + .bss, from the ELF) instead",
         ("ram", { SpeaksLink: false }) =>

@@ -27,7 +27,7 @@ public sealed class CodeMap
 
     public static CodeMap Of(ElfFile elf)
     {
-        var map = new Dictionary<uint, MappedInstruction>();
+        var decoded = new List<Decoded>();
         foreach (var section in elf.Sections.Where(s => s is { Executable: true, Allocated: true, OccupiesFile: true } && s.Size > 0))
         {
             var bytes = elf.SectionBytes(section);
@@ -56,15 +56,17 @@ public sealed class CodeMap
             }
             foreach (var (from, to) in runs)
             {
-                Sweep(bytes, section.Address, from, to, map);
+                Sweep(bytes, section.Address, from, to, decoded);
             }
         }
-        return new CodeMap(map);
+        return new CodeMap(Pipeline(decoded).ToDictionary(i => i.Address));
     }
+
+    private readonly record struct Decoded(uint Address, ushort First, ushort Second, ThumbInstruction Instruction, bool Conditional, bool InIt);
 
     private static bool IsMappingSymbol(string name) => name.Length >= 2 && name[0] == '$' && name[1] is 't' or 'd' && (name.Length == 2 || name[2] == '.');
 
-    private static void Sweep(ReadOnlySpan<byte> bytes, uint sectionStart, uint from, uint to, Dictionary<uint, MappedInstruction> map)
+    private static void Sweep(ReadOnlySpan<byte> bytes, uint sectionStart, uint from, uint to, List<Decoded> decoded)
     {
         var conditionalLeft = 0;
         for (var address = from & ~1u; address + 2 <= to;)
@@ -91,12 +93,36 @@ public sealed class CodeMap
             {
                 instruction = instruction with { Class = TimingClass.BranchConditional };
             }
-            map[address] = new MappedInstruction(address, instruction, instruction.Class == TimingClass.BranchConditional || (inIt && isBranch));
+            decoded.Add(new Decoded(address, first, second, instruction, instruction.Class == TimingClass.BranchConditional || (inIt && isBranch), inIt));
             if (instruction.Class == TimingClass.It)
             {
                 conditionalLeft = instruction.ItCount;
             }
             address += (uint)instruction.Length;
+        }
+    }
+
+    /// <summary>
+    /// Marks the loads and stores that follow a single load in straight-line code and do not take their address from what
+    /// it loaded (TRM §3.3.2): a branch target never counts as following the instruction before it, an IT block's never.
+    /// </summary>
+    private static IEnumerable<MappedInstruction> Pipeline(List<Decoded> decoded)
+    {
+        var targets = decoded.Select(d => MemoryOperands.BranchTarget(d.Address, d.First, d.Second)).OfType<uint>().ToHashSet();
+        Decoded? previous = null;
+        int? loaded = null;
+        foreach (var d in decoded.OrderBy(d => d.Address))
+        {
+            var instruction = d.Instruction;
+            var follows = previous is { } p && p.Address + (uint)p.Instruction.Length == d.Address && !targets.Contains(d.Address);
+            var operands = instruction.Class is TimingClass.Load or TimingClass.Store && !d.InIt ? MemoryOperands.Of(d.First, d.Second) : null;
+            if (follows && loaded is { } rt && operands is { } o && (o.AddressMask & (1 << rt)) == 0)
+            {
+                instruction = instruction with { Class = instruction.Class == TimingClass.Load ? TimingClass.LoadPipelined : TimingClass.StorePipelined };
+            }
+            loaded = instruction.Class is TimingClass.Load or TimingClass.LoadPipelined && operands is { } l && l.Rt != 15 ? l.Rt : null;
+            previous = d;
+            yield return new MappedInstruction(d.Address, instruction, d.Conditional);
         }
     }
 

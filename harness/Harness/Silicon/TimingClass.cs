@@ -57,11 +57,16 @@ public enum TimingClass
     System = 25,
     /// <summary>LDREX, STREX and their byte and halfword forms, CLREX.</summary>
     Exclusive = 26,
+    /// <summary>A single load right after a single load whose destination its address does not use, in straight-line code:
+    /// the Cortex-M3/M4 pipeline it (TRM §3.3.2), one cycle less.</summary>
+    LoadPipelined = 27,
+    /// <summary>A single store right after such a load: pipelined the same way.</summary>
+    StorePipelined = 28,
 }
 
 public static class TimingClasses
 {
-    public const int Count = 27;
+    public const int Count = 29;
 
     public static IReadOnlyList<TimingClass> All { get; } = Enum.GetValues<TimingClass>();
 
