@@ -73,7 +73,7 @@ public static class SiliconEstimator
             return CycleRange.Zero;
         }
         var transfers = mix[TimingClass.Branch] + mix[TimingClass.PopPc] + mix.TakenConditional;
-        var dataReads = mix[TimingClass.Load] + 2 * mix[TimingClass.LoadDouble] + mix.RegistersOf(TimingClass.LoadMultiple)
+        var dataReads = mix[TimingClass.Load] + mix[TimingClass.LoadPipelined] + 2 * mix[TimingClass.LoadDouble] + mix.RegistersOf(TimingClass.LoadMultiple)
             + mix.RegistersOf(TimingClass.PopPc) + mix[TimingClass.FpLoad] + mix.RegistersOf(TimingClass.FpLoadMultiple) + mix[TimingClass.Exclusive];
         // Sequential code past the prefetcher, at most: one flash read per bus width of code, 4 bytes an instruction at most.
         var sequentialReads = mix.Total * 4.0 / Math.Max(part.Flash.BusBytes, 1);

@@ -27,9 +27,10 @@ public class ThumbClassifierTests
         ("smmla r0, r1, r2, r3", TimingClass.Dsp, 0), ("smulbb r0, r1, r2", TimingClass.Dsp, 0), ("qadd r0, r1, r2", TimingClass.Dsp, 0),
         ("sadd16 r0, r1, r2", TimingClass.Dsp, 0), ("uqsub8 r0, r1, r2", TimingClass.Dsp, 0), ("smlalbb r0, r1, r2, r3", TimingClass.Dsp, 0),
         ("sdiv r0, r1, r2", TimingClass.Div, 0), ("udiv r0, r1, r2", TimingClass.Div, 0),
-        ("ldr r0, [r1]", TimingClass.Load, 0), ("ldr r0, [r1, #4]", TimingClass.Load, 0), ("ldr.w r0, [r1, #1024]", TimingClass.Load, 0),
-        ("ldrb r0, [r1, r2]", TimingClass.Load, 0), ("ldrsh.w r0, [r1, #-2]", TimingClass.Load, 0), ("ldr r0, [sp, #8]", TimingClass.Load, 0),
-        ("ldrh r0, [r1]", TimingClass.Load, 0), ("ldr r0, =0x12345678", TimingClass.Load, 0),
+        // Each load after the first follows a load whose destination (r0) its address does not use: pipelined (TRM §3.3.2).
+        ("ldr r0, [r1]", TimingClass.Load, 0), ("ldr r0, [r1, #4]", TimingClass.LoadPipelined, 0), ("ldr.w r0, [r1, #1024]", TimingClass.LoadPipelined, 0),
+        ("ldrb r0, [r1, r2]", TimingClass.LoadPipelined, 0), ("ldrsh.w r0, [r1, #-2]", TimingClass.LoadPipelined, 0), ("ldr r0, [sp, #8]", TimingClass.LoadPipelined, 0),
+        ("ldrh r0, [r1]", TimingClass.LoadPipelined, 0), ("ldr r0, =0x12345678", TimingClass.LoadPipelined, 0),
         ("ldrd r0, r1, [r2]", TimingClass.LoadDouble, 0), ("strd r0, r1, [r2, #8]", TimingClass.StoreDouble, 0),
         ("str r0, [r1]", TimingClass.Store, 0), ("strb.w r0, [r1, #1]", TimingClass.Store, 0), ("strh r0, [r1, r2]", TimingClass.Store, 0), ("str r0, [sp]", TimingClass.Store, 0),
         ("ldmia r0!, {r1, r2, r3}", TimingClass.LoadMultiple, 3), ("pop {r4, r5}", TimingClass.LoadMultiple, 2), ("ldm.w r0, {r1-r8}", TimingClass.LoadMultiple, 8),
@@ -77,6 +78,28 @@ public class ThumbClassifierTests
     [Test]
     public async Task Fpv5InstructionsOfTheCortexM7LandInTheirClasses() =>
         await Check(["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard"], Cortex_M7F);
+
+    /// <summary>TRM §3.3.2: a single load or store right after an LDR loses a cycle, unless its address uses what that LDR loaded;
+    /// nothing pipelines after a store, after LDRD or LDM, into a branch target or inside an IT block.</summary>
+    [Test]
+    public async Task LoadsAndStoresPipelineAfterALoadExactlyWhereTheManualSays() =>
+        await Check(["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+        [
+            ("ldr r2, [r0]", TimingClass.Load, 0),
+            ("ldr r3, [r0, #4]", TimingClass.LoadPipelined, 0),     // LDR R0,[R1]; LDR R1,[R2]: 3 cycles
+            ("str r2, [r1, #20]", TimingClass.StorePipelined, 0),   // LDR R0,[R1,R2]; STR R0,[R3,#20]: 3 cycles
+            ("ldr r3, [r1]", TimingClass.Load, 0),                  // nothing pipelines after a store
+            ("ldr r1, [r3]", TimingClass.Load, 0),                  // its address is what the last load loaded
+            ("ldr.w r2, [r0, r1]", TimingClass.Load, 0),            // so is this one's offset
+            ("ldrd r2, r3, [r0]", TimingClass.LoadDouble, 0),
+            ("ldr r2, [r0]", TimingClass.Load, 0),                  // LDRD does not pipeline with its neighbours
+            ("beq 1f", TimingClass.BranchConditional, 0),
+            ("ldr r3, [r0]", TimingClass.Load, 0),                  // after a branch
+            ("1: ldr r3, [r0]", TimingClass.Load, 0),               // a branch target: reached from the branch too
+            ("it eq", TimingClass.It, 0),
+            ("ldreq r2, [r0]", TimingClass.Load, 0),                // inside an IT block
+            ("adds r0, #1", TimingClass.Alu, 0),
+        ]);
 
     [Test]
     public void InstructionLengthsFollowTheFirstHalfword()
