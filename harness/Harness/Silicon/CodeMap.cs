@@ -21,6 +21,10 @@ public sealed class CodeMap
 
     public int Count => instructions.Count;
 
+    /// <summary>Whether the emulators count the mix (and so the silicon estimate exists): HARNESS_INSTRUCTION_MIX=off turns it off,
+    /// to measure what counting it costs (bench/silicon.sh) or to save that time.</summary>
+    public static bool Wanted => !string.Equals(Environment.GetEnvironmentVariable("HARNESS_INSTRUCTION_MIX"), "off", StringComparison.OrdinalIgnoreCase);
+
     public IEnumerable<MappedInstruction> Instructions => instructions.Values.OrderBy(i => i.Address);
 
     public MappedInstruction? At(uint address) => instructions.TryGetValue(address & ~1u, out var found) ? found : null;

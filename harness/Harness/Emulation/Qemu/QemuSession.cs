@@ -91,10 +91,13 @@ public sealed class QemuSession : IEmulatorSession
         var pluginArguments = new List<string> { plugin, $"out={eventsFile}" };
         if (firmware.Markers is { } markers)
         {
-            // The ELF's code map, so the plugin counts the measured instructions by timing class too.
-            var classes = Path.Combine(request.WorkDirectory, "code-map.txt");
-            File.WriteAllText(classes, Silicon.CodeMap.Of(firmware.Elf).ToTable());
-            pluginArguments.Add($"classes={classes}");
+            if (Silicon.CodeMap.Wanted)
+            {
+                // The ELF's code map, so the plugin counts the measured instructions by timing class too.
+                var classes = Path.Combine(request.WorkDirectory, "code-map.txt");
+                File.WriteAllText(classes, Silicon.CodeMap.Of(firmware.Elf).ToTable());
+                pluginArguments.Add($"classes={classes}");
+            }
             pluginArguments.Add($"begin=0x{markers.Begin:x}");
             pluginArguments.Add($"end=0x{markers.End:x}");
             if (markers is { OpBegin: { } opBegin, OpEnd: { } opEnd })

@@ -215,7 +215,7 @@ public sealed class RenodeSession : IEmulatorSession
     /// <summary>The ELF's code map beside the events file, for the block hook that counts the mix; none for firmware without markers.</summary>
     private string? WriteCodeMap(FirmwareImage firmware)
     {
-        if (firmware.Markers is null)
+        if (firmware.Markers is null || !Silicon.CodeMap.Wanted)
         {
             return null;
         }
