@@ -37,13 +37,40 @@ public static class DiagDriver
                 await watch.Await("an answer from the firmware told to hang", diag.HangAsync(cancellationToken));
                 break;
             case DiagFinale.Garbage:
-                await watch.Await("the answer after the junk bytes", diag.EmitGarbageAsync(JunkBytes, cancellationToken));
-                await link.WriteRawAsync(Enumerable.Range(1, JunkBytes).Select(i => (byte)(i * 37 % 251 + 1)).ToArray(), cancellationToken);
-                var again = BootInfo.From(await watch.Await("HELLO after junk in both directions", diag.HelloAsync(cancellationToken)));
-                finale = new DiagFinaleObservation(false, link.GarbageBytes, again.App);
+                finale = await GarbageAsync(link, diag, watch, plan.Bursts, progress, cancellationToken);
                 break;
         }
         return new DiagObservation(boot, hello.Protocol, Crc32.HashToUInt32(data), data.Length, crc, bytes, plan.WorkloadIterations,
             workload.Value, workload.CounterTicks, instructions, stats, finale) { Mix = region?.Mix };
+    }
+
+    /// <summary>
+    /// Rounds of junk both ways, each ended by a HELLO the app must answer: the device sends seeded junk (the first round
+    /// 512 bytes, then 1 to 512), the host writes junk of its own. From the second round on the host's junk holds
+    /// frame delimiters and frame-like runs, so the device's decoder sees broken frames as well as noise.
+    /// </summary>
+    private static async Task<DiagFinaleObservation> GarbageAsync(LinkClient link, DiagClient diag, IBoardWatch watch, int bursts, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var random = new Random(bursts);
+        string? app = null;
+        var answered = 0;
+        for (var burst = 0; burst < bursts; burst++)
+        {
+            if (burst % 100 == 0 && bursts > 1)
+            {
+                progress?.Report($"junk burst {burst + 1} of {bursts}");
+            }
+            var fromDevice = burst == 0 ? JunkBytes : (ushort)random.Next(1, JunkBytes + 1);
+            await watch.Await("the answer after the junk bytes", diag.EmitGarbageAsync(fromDevice, cancellationToken));
+            var junk = burst == 0
+                ? Enumerable.Range(1, JunkBytes).Select(i => (byte)(i * 37 % 251 + 1)).ToArray()
+                : Enumerable.Range(0, random.Next(1, 65)).Select(_ => random.Next(4) == 0 ? (byte)0 : (byte)random.Next(256)).ToArray();
+            await link.WriteRawAsync(junk, cancellationToken);
+            var again = BootInfo.From(await watch.Await($"HELLO after junk in both directions (round {burst + 1} of {bursts})", diag.HelloAsync(cancellationToken)));
+            app = again.App;
+            answered++;
+        }
+        return new DiagFinaleObservation(false, link.GarbageBytes, app, bursts, answered);
     }
 }

@@ -25,7 +25,8 @@ public sealed record DiagObservation(
 /// <param name="AnsweredInsteadOfFaulting">The app was told to fault and answered instead.</param>
 /// <param name="GarbageSkipped">Junk bytes from the device that the host's decoder skipped.</param>
 /// <param name="AppAfterGarbage">The app that answered HELLO after junk went both ways (null if not asked).</param>
-public sealed record DiagFinaleObservation(bool AnsweredInsteadOfFaulting, long GarbageSkipped, string? AppAfterGarbage);
+/// <param name="Bursts">Rounds of junk sent (then: garbage), and how many of them the HELLO after was answered by the app.</param>
+public sealed record DiagFinaleObservation(bool AnsweredInsteadOfFaulting, long GarbageSkipped, string? AppAfterGarbage, int Bursts = 0, int Answered = 0);
 
 /// <summary>
 /// What the TFLM runner reported for one inference. When its set-up failed only <see cref="Boot"/> and

@@ -32,8 +32,10 @@ public static partial class Judge
             }
             if (plan.Then == DiagFinale.Garbage)
             {
-                checks.Add(new Check("resynchronised after junk", finale.GarbageSkipped > 0 && finale.AppAfterGarbage == seen.Boot.App,
-                    "junk skipped both ways, link still answering", $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'"));
+                var rounds = finale.Bursts > 1 ? $"; {finale.Answered} of {finale.Bursts} rounds answered" : "";
+                checks.Add(new Check("resynchronised after junk", finale.GarbageSkipped > 0 && finale.AppAfterGarbage == seen.Boot.App && finale.Answered == finale.Bursts,
+                    finale.Bursts > 1 ? $"junk skipped both ways, the link answering after each of {finale.Bursts} rounds" : "junk skipped both ways, link still answering",
+                    $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'{rounds}"));
             }
         }
         var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run) };

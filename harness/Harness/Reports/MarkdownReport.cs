@@ -112,11 +112,16 @@ public static class MarkdownReport
                 var m = board.Model!;
                 var total = Math.Max(1, m.Operators.Sum(o => o.Cycles));
                 text.AppendLine().AppendLine($"<details><summary>{scenario} on {board.Board}: {m.Operators.Count} operators, {m.Kernels.Name()} kernels</summary>").AppendLine();
-                text.AppendLine("| # | operator | cycles | share |");
-                text.AppendLine("|---:|---|---:|---:|");
+                var perOperator = m.Operators.Any(o => o.Estimate is not null);
+                text.AppendLine(perOperator ? "| # | operator | cycles | share | on silicon (est.) |" : "| # | operator | cycles | share |");
+                text.AppendLine(perOperator ? "|---:|---|---:|---:|---:|" : "|---:|---|---:|---:|");
                 foreach (var op in m.Operators)
                 {
-                    text.AppendLine(Row(op.Index.ToString(CultureInfo.InvariantCulture), op.Operator, Count(op.Cycles), (100.0 * op.Cycles / total).ToString("0.0", CultureInfo.InvariantCulture) + " %"));
+                    var share = (100.0 * op.Cycles / total).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+                    text.AppendLine(perOperator
+                        ? Row(op.Index.ToString(CultureInfo.InvariantCulture), op.Operator, Count(op.Cycles), share,
+                            op.Estimate is { } e ? $"{Count((long)Math.Round(e.Cycles.Typical))} cycles, {e.Milliseconds.Typical.ToString("0.###", CultureInfo.InvariantCulture)} ms" : "–")
+                        : Row(op.Index.ToString(CultureInfo.InvariantCulture), op.Operator, Count(op.Cycles), share));
                 }
                 text.AppendLine().AppendLine("</details>");
             }

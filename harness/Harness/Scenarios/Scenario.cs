@@ -104,7 +104,8 @@ public sealed record FileBytes(string Path) : UploadSource
 public enum DiagFinale { None, Fault, Hang, Garbage }
 
 /// <summary>What the diagnostic app is asked to do: upload and checksum, the fixed workload, then optionally misbehave.</summary>
-public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then, DiagKernel Kernel = DiagKernel.Xorshift);
+/// <param name="Bursts">With then: garbage, how many rounds of junk both ways, each followed by a HELLO that must be answered.</param>
+public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then, DiagKernel Kernel = DiagKernel.Xorshift, int Bursts = 1);
 
 /// <summary>
 /// What the diag firmware's measured workload runs: the integer mix (xorshift), or a sequence whose cost the core's manual

@@ -141,7 +141,7 @@ public sealed partial class ScenarioParser
             return null;
         }
         var map = yaml.Mapping(node, "diag settings");
-        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "kernel", "then");
+        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "kernel", "then", "bursts");
         UploadSource upload = new RandomBytes(4096, 1);
         var seed = (int)(yaml.Integer(yaml.Optional(map, "seed"), "a random seed") ?? 1);
         switch (yaml.Optional(map, "upload"))
@@ -186,7 +186,17 @@ public sealed partial class ScenarioParser
         {
             yaml.Error(kernelNode!, $"unknown kernel '{kernelText}'; expected one of: xorshift, loads, branches, divides");
         }
-        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then, kernel);
+        var burstsNode = yaml.Optional(map, "bursts");
+        var bursts = yaml.Count(burstsNode, "rounds of junk") ?? 1;
+        if (burstsNode is not null && then != DiagFinale.Garbage)
+        {
+            yaml.Error(burstsNode, "'bursts' counts rounds of junk: it goes with 'then: garbage'");
+        }
+        else if (bursts is < 1 or > 100_000)
+        {
+            yaml.Error(burstsNode!, "bursts must be between 1 and 100000");
+        }
+        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then, kernel, (int)Math.Clamp(bursts, 1, 100_000));
     }
 
     private static ConsoleExpectation? ParseConsole(YamlReader yaml, YamlMappingNode? root, FirmwareSpec? firmware)

@@ -28,7 +28,7 @@ public static class ScenarioWriter
                 FileBytes file => $"upload: {{ file: {Quote(file.Path)} }}",
                 _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
             };
-            yaml.AppendLine($"diag: {{ {upload}, workload: {diag.WorkloadIterations}, {(diag.Kernel == DiagKernel.Xorshift ? "" : $"kernel: {diag.Kernel.ToString().ToLowerInvariant()}, ")}then: {diag.Then.ToString().ToLowerInvariant()} }}");
+            yaml.AppendLine($"diag: {{ {upload}, workload: {diag.WorkloadIterations}, {(diag.Kernel == DiagKernel.Xorshift ? "" : $"kernel: {diag.Kernel.ToString().ToLowerInvariant()}, ")}then: {diag.Then.ToString().ToLowerInvariant()}{(diag.Bursts > 1 ? $", bursts: {diag.Bursts}" : "")} }}");
         }
         if (scenario.Console is { } console)
         {

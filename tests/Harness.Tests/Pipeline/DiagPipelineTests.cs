@@ -100,6 +100,26 @@ public class DiagPipelineTests
         Assert.That(run.Checks.Single(c => c.Name == "resynchronised after junk").Passed, Is.True);
     }
 
+    /// <summary>A thousand rounds of junk both ways (the host's with frame delimiters and broken frames in it): the board never
+    /// hangs and answers HELLO after every one.</summary>
+    [Test]
+    public async Task AThousandJunkBurstsNeverHangTheBoardAndTheLinkResynchronisesAfterEach()
+    {
+        var (result, _) = await PipelineFixture.RunAsync("""
+            name: garbage-bursts
+            boards: [mps2-an386]
+            firmware: diag
+            diag: { upload: 64B, workload: 10, then: garbage, bursts: 1000 }
+            timeout: 240s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Passed), run.Summary);
+        var check = run.Checks.Single(c => c.Name == "resynchronised after junk");
+        Assert.That(check.Actual, Does.EndWith("1000 of 1000 rounds answered"));
+        var skipped = long.Parse(check.Actual.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(skipped, Is.GreaterThan(1000 * 64), "the device's junk of each round reached the host and was skipped");
+    }
+
     [Test]
     public async Task ABudgetThatIsExceededFailsTheRunWithBothNumbers()
     {
