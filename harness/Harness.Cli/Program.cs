@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness;
 using Harness.Cli;
 using Harness.Runner;
 using Harness.Tools;
@@ -36,7 +37,13 @@ try
 {
     // Ctrl-C and SIGTERM cancel the run; the harness then stops its emulators and writes the reports,
     // which can take a few seconds (Renode quits slowly): give it that long before the process is ended.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30), EnableDefaultExceptionHandler = false });
+}
+catch (HarnessException e)
+{
+    // An expected failure outside any board run (e.g. an unwritable cache): its message says what to do.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return RunCommand.ExitBadInput;
 }
 catch (Exception e)
 {

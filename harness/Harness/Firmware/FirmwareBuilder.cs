@@ -55,16 +55,33 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         var key = await CacheKeyAsync([.. definitions, header], gcc, extra?.Files ?? [], cancellationToken);
         var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}");
         var elf = Path.Combine(outputDirectory, "firmware.elf");
-        if (File.Exists(elf))
+        if (File.Exists(elf) && CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
         {
             return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
         }
+        try
+        {
+            return await BuildLockedAsync(cmake, definitions, header, outputDirectory, elf, board, app, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CacheSeal.Unwritable(paths.CacheDirectory, e);
+        }
+    }
 
+    private async Task<FirmwareImage> BuildLockedAsync(string cmake, List<string> definitions, string header, string outputDirectory, string elf,
+        BoardDescription board, string app, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
         await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
         if (File.Exists(elf))
         {
-            return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
+            if (CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
+            {
+                return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
+            }
+            // A damaged entry is never used: rebuilt from scratch, under the lock.
+            Directory.Delete(outputDirectory, recursive: true);
         }
         var stopwatch = Stopwatch.StartNew();
         var scratch = outputDirectory + ".building";
@@ -77,6 +94,7 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         await File.WriteAllTextAsync(Path.Combine(generated, BoardHeader.FileName), header, cancellationToken);
         await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", scratch, .. definitions.Select(d => $"-D{d}"), $"-DBOARD_CONFIG_DIR={generated}"], "configure", cancellationToken);
         await RunAsync(cmake, ["--build", scratch, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
+        CacheSeal.Seal(Path.Combine(scratch, "firmware.elf"));
         Directory.Move(scratch, outputDirectory);
         return Loaded(elf, board, app, stopwatch.Elapsed, fromCache: false);
     }

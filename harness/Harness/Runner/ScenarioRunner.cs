@@ -34,6 +34,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
     public ScenarioRunner(HarnessPaths paths, BoardCatalog boards, RunOptions options)
     {
+        // A read-only or full cache is said once, up front, not as a build error on every board.
+        CacheSeal.EnsureWritable(paths.CacheDirectory);
         var tflm = OpenTflm(options);
         this.paths = paths;
         this.boards = boards;

@@ -151,6 +151,7 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         flags.Includes.ToList().ForEach(i => record.AppendLine($"include {i}"));
         flags.CompileFlags.ToList().ForEach(f => record.AppendLine($"flag {f}"));
         record.AppendLine($"make {string.Join(' ', arguments)} microlite");
+        CacheSeal.Seal(library);
         await File.WriteAllTextAsync(Path.Combine(folder, RecordName), record.ToString(), cancellationToken);
         return new TflmLibrary(config, tflm.Commit, library, flags.Includes, flags.CompileFlags, stopwatch.Elapsed, FromCache: false);
     }
@@ -166,6 +167,13 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         var library = lines.FirstOrDefault(l => l.Key == "library").Value;
         if (string.IsNullOrEmpty(library) || !File.Exists(library))
         {
+            return null;
+        }
+        if (CacheSeal.Problem(library, CacheSeal.ArchiveMagic) is not null)
+        {
+            // Damaged: not used. Without the archive, TFLM's make archives its objects again (quick) on the next build.
+            File.Delete(library);
+            File.Delete(record);
             return null;
         }
         var seconds = double.TryParse(lines.FirstOrDefault(l => l.Key == "seconds").Value, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;

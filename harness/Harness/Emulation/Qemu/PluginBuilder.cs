@@ -21,13 +21,13 @@ public static class PluginBuilder
         var key = Convert.ToHexString(SHA256.HashData(source))[..16].ToLowerInvariant();
         var directory = Path.Combine(cacheDirectory, "qemu-plugin", key);
         var library = Path.Combine(directory, "insn_count.so");
-        if (File.Exists(library))
+        if (File.Exists(library) && CacheSeal.Problem(library, CacheSeal.ElfMagic) is null)
         {
             return library;
         }
         Directory.CreateDirectory(directory);
         await using var buildLock = await FileLock.AcquireAsync(Path.Combine(directory, ".lock"), cancellationToken);
-        if (File.Exists(library))
+        if (File.Exists(library) && CacheSeal.Problem(library, CacheSeal.ElfMagic) is null)
         {
             return library;
         }
@@ -41,6 +41,8 @@ public static class PluginBuilder
         {
             throw new EmulatorException($"building the QEMU plugin failed:\n{result.StandardError.Trim()}");
         }
+        CacheSeal.Seal(scratch);
+        File.Move(scratch + ".sha256", library + ".sha256", overwrite: true);
         File.Move(scratch, library, overwrite: true);
         return library;
     }
