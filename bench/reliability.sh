@@ -17,7 +17,7 @@ if [ -z "$clang" ] || ! echo 'int LLVMFuzzerTestOneInput(const char*d,long n){re
   echo "link fuzz: skipped (needs clang with libFuzzer: apt-get install clang-14 libclang-rt-14-dev)"
 else
   "$clang" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Ifirmware/common -Ifirmware/link \
-    bench/fuzz/link_fuzz.c firmware/link/link.c firmware/link/serve.c firmware/link/cobs.c firmware/link/crc32.c -o "$work/link_fuzz"
+    bench/fuzz/link_fuzz.c firmware/link/link.c firmware/link/serve.c firmware/link/cobs.c firmware/link/crc32.c firmware/bsp/host/stack.c -o "$work/link_fuzz"
   mkdir -p "$work/corpus" "$work/artifacts"
   # Seeds: well-formed frames (HELLO, UPLOAD_BEGIN, two chunks, STATS, an unknown type), so the
   # fuzzer starts past the CRC and reaches the handlers.

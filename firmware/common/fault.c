@@ -5,13 +5,38 @@
 
 #include "cortex_m.h"
 #include "link.h"
+#include "stack.h"
+
+#define FAULT_FIELDS 12
+#define FLAG_GUARD_OVERWRITTEN 1u // the stack's guard words are gone: the stack overflowed
+#define FLAG_FOUND_BY_LINK_LOOP 2u // no exception: the request loop found the guard overwritten
+
+static void send_report(const uint32_t fields[FAULT_FIELDS])
+{
+    uint8_t body[4 * FAULT_FIELDS];
+    for (int i = 0; i < FAULT_FIELDS; ++i) {
+        link_put_u32(body + 4 * i, fields[i]);
+    }
+    link_send(LINK_FAULT, 0, body, sizeof body);
+}
+
+// Called by the request loop after a request whose handler ran the stack past its bottom: the
+// report names the handler (as its PC) so the host can say which request overflowed.
+__attribute__((noreturn)) void fault_stack_overflow(void (*handler)(const link_frame_t *))
+{
+    uint32_t fields[FAULT_FIELDS] = {
+        (uint32_t)(uintptr_t)handler, 0, 0, 0, 0, 0, 0, 0, 0, 0, stack_high_water(), FLAG_GUARD_OVERWRITTEN | FLAG_FOUND_BY_LINK_LOOP,
+    };
+    send_report(fields);
+    for (;;) {
+    }
+}
 
 __attribute__((used, noreturn)) void fault_report(const uint32_t *frame, uint32_t exc_return)
 {
     uint32_t ipsr;
     __asm volatile("mrs %0, ipsr" : "=r"(ipsr));
-    uint8_t body[4 * 10];
-    uint32_t fields[10] = {
+    uint32_t fields[FAULT_FIELDS] = {
         frame[6],                 // PC
         frame[5],                 // LR
         frame[7],                 // xPSR
@@ -23,11 +48,10 @@ __attribute__((used, noreturn)) void fault_report(const uint32_t *frame, uint32_
         (uint32_t)(uintptr_t)frame, // SP at the fault
         ipsr & 0x1FFu,            // exception number
         exc_return,
+        stack_high_water(),
+        stack_guard_intact() ? 0u : FLAG_GUARD_OVERWRITTEN,
     };
-    for (int i = 0; i < 10; ++i) {
-        link_put_u32(body + 4 * i, fields[i]);
-    }
-    link_send(LINK_FAULT, 0, body, sizeof body);
+    send_report(fields);
     for (;;) {
     }
 }

@@ -24,4 +24,18 @@ uint32_t stack_high_water(void)
     return (uint32_t)((uintptr_t)&__stack_top - (uintptr_t)word);
 }
 
+// The stack's last 256 bytes: a call chain that reaches them has (nearly) overflowed. A frame that
+// leaves more than this unwritten can jump over the guard unseen: no check short of an MPU catches that.
+#define STACK_GUARD_WORDS 64u
+
+int stack_guard_intact(void)
+{
+    for (uint32_t i = 0; i < STACK_GUARD_WORDS; ++i) {
+        if ((&__stack_bottom)[i] != STACK_PAINT) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 uint32_t stack_size(void) { return (uint32_t)((uintptr_t)&__stack_top - (uintptr_t)&__stack_bottom); }

@@ -105,11 +105,13 @@ void link_send(uint8_t type, uint8_t seq, const void *body, size_t length)
 
 void link_respond(const link_frame_t *request, const void *body, size_t length)
 {
+    link_check_stack();
     link_send(request->type | LINK_RESPONSE, request->seq, body, length);
 }
 
 void link_respond_error(const link_frame_t *request, uint8_t code, const char *message)
 {
+    link_check_stack();
     uint8_t body[1 + 120];
     size_t length = strnlen(message, sizeof body - 1);
     body[0] = code;

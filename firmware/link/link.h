@@ -46,6 +46,8 @@ typedef struct {
 void link_receive(link_frame_t *frame);
 void link_send(uint8_t type, uint8_t seq, const void *body, size_t length);
 void link_respond(const link_frame_t *request, const void *body, size_t length);
+// Before any answer leaves: a handler that ran the stack into its guard is reported instead (link_serve's).
+void link_check_stack(void);
 void link_respond_error(const link_frame_t *request, uint8_t code, const char *message);
 void link_log(const char *text);
 // Frames dropped so far for a bad CRC, bad COBS or overlong data.

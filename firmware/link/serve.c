@@ -1,10 +1,27 @@
 // The request loop every app that speaks the link runs: BOOT once, then one answer per request.
 #include "link.h"
+#include "stack.h"
+
+void fault_stack_overflow(void (*handler)(const link_frame_t *)) __attribute__((noreturn));
+
+static void (*running)(const link_frame_t *);
+
+// A handler that went deeper than the stack wrote over static RAM: that is reported before its
+// answer (or anything else it would send on what it overwrote) leaves, naming the handler.
+void link_check_stack(void)
+{
+    if (!stack_guard_intact()) {
+        fault_stack_overflow(running);
+    }
+}
 
 static void answer(const link_frame_t *request, void (*handler)(const link_frame_t *))
 {
     if (handler) {
+        running = handler;
         handler(request);
+        link_check_stack();
+        running = 0;
     } else {
         link_respond_error(request, LINK_ERR_UNKNOWN_TYPE, "unknown request type");
     }

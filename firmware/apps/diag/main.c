@@ -7,6 +7,7 @@
 //   INVOKE op=FAULT     -> reads a bad address, so fault reporting can be tested
 //   INVOKE op=HANG      -> never answers, so timeouts can be tested
 //   INVOKE op=GARBAGE   -> sends junk bytes, then answers, so resynchronisation can be tested
+//   INVOKE op=OVERFLOW  -> recurses deeper than the stack, so the stack guard can be tested
 //   STATS               -> stack size and high-water mark, dropped frames, measured regions
 #include <string.h>
 
@@ -16,8 +17,9 @@
 #include "identity.h"
 #include "link.h"
 #include "measure.h"
+#include "stack.h"
 
-enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_GARBAGE = 5 };
+enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_GARBAGE = 5, OP_OVERFLOW = 6 };
 
 // An address no supported board maps: reading it raises a bus fault (HardFault on ARMv6-M).
 #define UNMAPPED_ADDRESS 0xDEAD0000u
@@ -125,6 +127,21 @@ static void run_divides(void *arg)
 }
 #endif
 
+// Each level fills 64 bytes of its own, live across the call below it, so no level can be folded away.
+__attribute__((noinline)) static uint32_t descend(uint32_t depth)
+{
+    volatile uint8_t frame[64];
+    for (uint32_t i = 0; i < sizeof frame; ++i) {
+        frame[i] = (uint8_t)(depth + i);
+    }
+    if (depth == 0) {
+        return frame[0];
+    }
+    // Stored in the frame and read back after the call: the call cannot become a loop.
+    frame[1] = (uint8_t)descend(depth - 1);
+    return frame[1] + frame[0] + frame[63];
+}
+
 static void on_upload_begin(const link_frame_t *req)
 {
     if (req->length != 5) {
@@ -204,6 +221,13 @@ static void on_invoke(const link_frame_t *req)
     case OP_HANG:
         for (;;) {
         }
+    case OP_OVERFLOW: {
+        // About twice the stack's depth in 64-byte frames (each level takes a little more than that).
+        uint32_t total = descend(stack_size() / 32u);
+        link_put_u32(out, total);
+        link_respond(req, out, 4);
+        return;
+    }
     case OP_GARBAGE:
         if (req->length != 3) {
             break;

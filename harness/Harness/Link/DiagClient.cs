@@ -9,7 +9,7 @@ public sealed record DeviceStats(uint StackSize, uint StackHighWater, uint Dropp
 /// <summary>The diagnostic app's requests, on top of the link.</summary>
 public sealed class DiagClient(LinkClient link)
 {
-    private enum Op : byte { Checksum = 1, Workload = 2, Fault = 3, Hang = 4, Garbage = 5 }
+    private enum Op : byte { Checksum = 1, Workload = 2, Fault = 3, Hang = 4, Garbage = 5, Overflow = 6 }
 
     public async Task<DeviceInfo> HelloAsync(CancellationToken cancellationToken) =>
         DeviceInfo.Parse(await link.RequestAsync(FrameType.Hello, [], cancellationToken));
@@ -41,6 +41,10 @@ public sealed class DiagClient(LinkClient link)
 
     public Task FaultAsync(CancellationToken cancellationToken) =>
         link.RequestAsync(FrameType.Invoke, [(byte)Op.Fault], cancellationToken);
+
+    /// <summary>Recursion deeper than the stack: the firmware's stack guard is to report it.</summary>
+    public Task OverflowAsync(CancellationToken cancellationToken) =>
+        link.RequestAsync(FrameType.Invoke, [(byte)Op.Overflow], cancellationToken);
 
     public Task HangAsync(CancellationToken cancellationToken) =>
         link.RequestAsync(FrameType.Invoke, [(byte)Op.Hang], cancellationToken);

@@ -33,6 +33,10 @@ public static class DiagDriver
                 await watch.Await("the on-purpose fault", diag.FaultAsync(cancellationToken));
                 finale = new DiagFinaleObservation(AnsweredInsteadOfFaulting: true, 0, null);
                 break;
+            case DiagFinale.Overflow:
+                await watch.Await("the stack guard's report", diag.OverflowAsync(cancellationToken));
+                finale = new DiagFinaleObservation(AnsweredInsteadOfFaulting: true, 0, null);
+                break;
             case DiagFinale.Hang:
                 await watch.Await("an answer from the firmware told to hang", diag.HangAsync(cancellationToken));
                 break;

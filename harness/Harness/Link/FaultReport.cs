@@ -3,8 +3,16 @@ using System.Buffers.Binary;
 namespace Harness.Link;
 
 /// <summary>What the firmware's fault handler sends: stacked registers and the fault status registers.</summary>
-public sealed record FaultReport(uint Pc, uint Lr, uint Xpsr, uint Cfsr, uint Hfsr, uint Mmfar, uint Bfar, uint Sp, uint Exception, uint ExcReturn)
+/// <param name="StackUsed">The stack's high-water mark in bytes when the report was made (0 from older firmware).</param>
+/// <param name="Flags">Bit 0: the stack's guard words were overwritten (it overflowed); bit 1: no exception, the request
+/// loop found the guard overwritten after a handler returned (Pc is then that handler).</param>
+public sealed record FaultReport(uint Pc, uint Lr, uint Xpsr, uint Cfsr, uint Hfsr, uint Mmfar, uint Bfar, uint Sp, uint Exception, uint ExcReturn,
+    uint StackUsed = 0, uint Flags = 0)
 {
+    public bool StackOverflowed => (Flags & 1) != 0;
+
+    public bool FoundByRequestLoop => (Flags & 2) != 0;
+
     public static FaultReport Parse(byte[] body)
     {
         if (body.Length < 40)
@@ -12,10 +20,12 @@ public sealed record FaultReport(uint Pc, uint Lr, uint Xpsr, uint Cfsr, uint Hf
             throw new LinkProtocolException($"fault report of {body.Length} bytes is too short (expected 40)");
         }
         uint At(int i) => BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(4 * i));
-        return new FaultReport(At(0), At(1), At(2), At(3), At(4), At(5), At(6), At(7), At(8), At(9));
+        return body.Length >= 48
+            ? new FaultReport(At(0), At(1), At(2), At(3), At(4), At(5), At(6), At(7), At(8), At(9), At(10), At(11))
+            : new FaultReport(At(0), At(1), At(2), At(3), At(4), At(5), At(6), At(7), At(8), At(9));
     }
 
-    public string ExceptionName => Exception switch
+    public string ExceptionName => FoundByRequestLoop ? "stack overflow" : Exception switch
     {
         2 => "NMI",
         3 => "HardFault",
@@ -56,6 +66,7 @@ public sealed record FaultReport(uint Pc, uint Lr, uint Xpsr, uint Cfsr, uint Hf
         }
     }
 
-    public string Registers =>
-        $"PC=0x{Pc:x8} LR=0x{Lr:x8} xPSR=0x{Xpsr:x8} SP=0x{Sp:x8} CFSR=0x{Cfsr:x8} HFSR=0x{Hfsr:x8} MMFAR=0x{Mmfar:x8} BFAR=0x{Bfar:x8}";
+    public string Registers => FoundByRequestLoop
+        ? $"handler=0x{Pc:x8} stack used={StackUsed} B (guard words overwritten)"
+        : $"{(StackOverflowed ? $"stack overflowed (guard words overwritten, {StackUsed} B used) " : "")}PC=0x{Pc:x8} LR=0x{Lr:x8} xPSR=0x{Xpsr:x8} SP=0x{Sp:x8} CFSR=0x{Cfsr:x8} HFSR=0x{Hfsr:x8} MMFAR=0x{Mmfar:x8} BFAR=0x{Bfar:x8}";
 }

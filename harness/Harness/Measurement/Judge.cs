@@ -30,6 +30,10 @@ public static partial class Judge
             {
                 checks.Add(new Check("on-purpose fault", !finale.AnsweredInsteadOfFaulting, "a fault report", "the device answered instead of faulting"));
             }
+            if (plan.Then == DiagFinale.Overflow)
+            {
+                checks.Add(new Check("stack overflow", !finale.AnsweredInsteadOfFaulting, "the stack guard's report", "the device answered: its stack guard missed the overflow"));
+            }
             if (plan.Then == DiagFinale.Garbage)
             {
                 var rounds = finale.Bursts > 1 ? $"; {finale.Answered} of {finale.Bursts} rounds answered" : "";

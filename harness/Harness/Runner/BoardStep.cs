@@ -64,9 +64,16 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
         {
             var report = e.Report;
             var pc = await Symbolizer.DescribeAsync(image.ElfPath, report.Pc, CancellationToken.None);
+            if (report.FoundByRequestLoop)
+            {
+                throw Failure(Outcome.Failed, $"stack overflow in {pc}: it ran the stack into its guard (the last 256 B of {Yaml.Quantity.FormatBytes(image.Board.StackSize)}, " +
+                    "the board's 'stack:') or past it, over the static RAM below; found by the link's guard check before its answer left",
+                    $"{report.Registers}{Environment.NewLine}Raise 'stack:' in platforms/{image.Board.Id}.yaml or make the call chain shallower.", image, warm);
+            }
             var lr = await Symbolizer.DescribeAsync(image.ElfPath, report.Lr, CancellationToken.None);
             var causes = report.Causes.Count > 0 ? $" ({string.Join("; ", report.Causes)})" : "";
-            throw Failure(Outcome.Failed, $"{report.ExceptionName}{causes} at PC {pc}; called from LR {lr}",
+            var overflow = report.StackOverflowed ? $"stack overflow (the stack's guard words are overwritten: {Yaml.Quantity.FormatBytes(image.Board.StackSize)} were not enough), then " : "";
+            throw Failure(Outcome.Failed, $"{overflow}{report.ExceptionName}{causes} at PC {pc}; called from LR {lr}",
                 $"{report.ExceptionName}: {report.Registers}{Environment.NewLine}causes: {string.Join("; ", report.Causes.DefaultIfEmpty("not recorded (ARMv6-M has no fault status registers)"))}",
                 image, warm);
         }

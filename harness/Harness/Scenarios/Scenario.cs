@@ -101,7 +101,7 @@ public sealed record FileBytes(string Path) : UploadSource
     public override byte[] Bytes() => File.ReadAllBytes(Path);
 }
 
-public enum DiagFinale { None, Fault, Hang, Garbage }
+public enum DiagFinale { None, Fault, Hang, Garbage, Overflow }
 
 /// <summary>What the diagnostic app is asked to do: upload and checksum, the fixed workload, then optionally misbehave.</summary>
 /// <param name="Bursts">With then: garbage, how many rounds of junk both ways, each followed by a HELLO that must be answered.</param>

@@ -178,7 +178,7 @@ public sealed partial class ScenarioParser
         var then = DiagFinale.None;
         if (yaml.String(thenNode, "what to do after the workload") is { } thenText && !Enum.TryParse(thenText, ignoreCase: true, out then))
         {
-            yaml.Error(thenNode!, $"unknown 'then' value '{thenText}'; expected one of: none, fault, hang, garbage");
+            yaml.Error(thenNode!, $"unknown 'then' value '{thenText}'; expected one of: none, fault, hang, garbage, overflow");
         }
         var kernelNode = yaml.Optional(map, "kernel");
         var kernel = DiagKernel.Xorshift;

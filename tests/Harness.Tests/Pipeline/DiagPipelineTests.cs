@@ -120,6 +120,27 @@ public class DiagPipelineTests
         Assert.That(skipped, Is.GreaterThan(1000 * 64), "the device's junk of each round reached the host and was skipped");
     }
 
+    /// <summary>Recursion twice as deep as the stack: the link's guard check reports it, naming the request's handler, before
+    /// any answer leaves and well within 2 s, instead of a run going on over a corrupt static RAM.</summary>
+    [TestCase("mps2-an386")]
+    [TestCase("stm32f4")]
+    public async Task AStackOverflowIsReportedAsSuchWithTheHandlerThatRanIt(string board)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (result, _) = await PipelineFixture.RunAsync($$"""
+            name: overflow-{{board}}
+            boards: [{{board}}]
+            firmware: diag
+            diag: { upload: 64B, workload: 10, then: overflow }
+            timeout: 30s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed), run.Summary);
+        Assert.That(run.Summary, Does.StartWith("stack overflow in ").And.Contain("on_invoke at ./firmware/apps/diag/main.c:"), run.Summary);
+        Assert.That(run.Detail, Does.Contain("guard words overwritten").And.Contain($"platforms/{board}.yaml"));
+        TestContext.Out.WriteLine($"{board}: reported in {started.Elapsed.TotalSeconds:0.0} s (build and boot included)");
+    }
+
     [Test]
     public async Task ABudgetThatIsExceededFailsTheRunWithBothNumbers()
     {
