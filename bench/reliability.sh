@@ -5,6 +5,7 @@
 #  - the host side: 10,000 mutated frames through the link decoder; 1,200 mutated real models
 #    through the reader and the inspector (the figures the tests print)
 #  - kills: the harness killed by SIGINT, SIGTERM and SIGKILL mid-suite, emulators left behind
+#  - soak: 200 board runs, 2 workers, faults, hangs, stack overflows, junk and emulator kills (bench/soak.sh)
 # Usage: bench/reliability.sh [fuzz-seconds]   (default 60; needs clang and libclang-rt-14-dev from apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,3 +63,5 @@ dotnet test tests/Harness.Tests --filter "FullyQualifiedName~Reliability|FullyQu
 grep -hE "^ *[0-9]+ cases: |mutated models: " "$log" | sed -E 's/^ +//; s/^/host: /' | awk '!seen[$0]++'
 grep -hE "^ *kill: " "$log" | sed -E 's/^ +//' | awk '!seen[$0]++'
 grep -E "^\s+(Passed|Failed|Skipped) [A-Z]" "$log" | sed -E 's/^ +/tests: /'
+# Soak: 200 board runs across 2 workers with misbehaviour and emulator kills mixed in (bench/soak.sh).
+bench/soak.sh "${SOAK_RUNS:-200}"
