@@ -51,6 +51,15 @@ public sealed class EventFileTail(string path)
                         lastMix = Silicon.InstructionMix.Parse(line);
                         continue;
                     }
+                    if (line.StartsWith("clock ", StringComparison.Ordinal))
+                    {
+                        // Written from another thread: it may come between a mix line and its event, which keeps the mix.
+                        if (long.TryParse(line.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out var executed))
+                        {
+                            await events.WriteAsync(new EmulatedClock(executed), cancellationToken);
+                        }
+                        continue;
+                    }
                     var mix = lastMix;
                     lastMix = null;
                     var parts = line.Split(' ');

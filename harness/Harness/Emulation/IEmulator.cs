@@ -64,6 +64,9 @@ public sealed record RegionMeasured(long Instructions, IReadOnlyList<long> Parts
 /// <summary>The CPU started executing a fault handler named by the vector table.</summary>
 public sealed record FaultHandlerEntered(uint HandlerAddress) : EmulatorEvent;
 
+/// <summary>The guest's progress: instructions executed so far (totals since the emulator started, or since its hook was set).</summary>
+public sealed record EmulatedClock(long Instructions) : EmulatorEvent;
+
 /// <summary>The emulator itself reported an error that ends the run (e.g. Renode's "CPU abort").</summary>
 public sealed record EmulatorFailed(string Message) : EmulatorEvent;
 

@@ -18,7 +18,8 @@ public sealed class BoardRunFailure(Outcome outcome, string summary, string? det
 
 /// <summary>The window a board run's emulated part must finish in: the scenario's timeout, unless a debugger holds the board.</summary>
 /// <param name="User">Cancelled when the user stops the whole run (Ctrl-C, SIGTERM).</param>
-public sealed record RunWindow(CancellationToken Token, CancellationToken User, TimeSpan? Timeout)
+/// <param name="Emulated">The board run's bound in emulated time (timeout: { emulated: ... }), judged where the emulator gives a clock.</param>
+public sealed record RunWindow(CancellationToken Token, CancellationToken User, TimeSpan? Timeout, TimeSpan? Emulated = null)
 {
     public bool TimedOut => Token.IsCancellationRequested && !User.IsCancellationRequested;
 }

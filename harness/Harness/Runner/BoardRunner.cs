@@ -56,7 +56,7 @@ public sealed class BoardRunner(FirmwareResolver firmware, SessionPool pool, IEm
             {
                 timeout.CancelAfter(scenario.Timeout);
             }
-            var window = new RunWindow(timeout.Token, cancellationToken, gdbPort is null ? scenario.Timeout : null);
+            var window = new RunWindow(timeout.Token, cancellationToken, gdbPort is null ? scenario.Timeout : null, gdbPort is null ? scenario.EmulatedTimeout : null);
             var run = await RunOnBoardAsync(scenario, image, reference, transcript, window, report);
             var verdict = run.Verdict;
             var judged = Result(Outcome.Passed, "", null, run.CommandLine, run.Clock.Description, verdict.Checks, verdict.Figures, verdict.Model) with { Identity = run.Identity };

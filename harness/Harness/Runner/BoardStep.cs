@@ -35,7 +35,7 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
             stage = "the board to reset";
             await warm.BeginScenarioAsync(image, window.Token);
             await using var link = new LinkClient(warm.Session.Console, transcript);
-            var guard = new RunGuard(warm, link);
+            var guard = new RunGuard(warm, link, window.Emulated is { } emulated ? new EmulatedLimit(emulated, image.Board.ClockHz) : null, window.Token);
             try
             {
                 var observation = await drive(link, guard, window.Token);
@@ -58,6 +58,12 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
                     $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
             }
             throw Failure(Outcome.Failed, $"timed out after {window.Timeout?.TotalSeconds:0.#} s (wall clock) waiting for {stage}",
+                $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+        }
+        catch (EmulatedTimeoutException e)
+        {
+            throw Failure(Outcome.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"timed out after {e.Limit.Time.TotalSeconds:0.###} s of emulated time ({e.Ran:N0} instructions at the board's {e.Limit.ClockHz / 1e6:0.#} MHz) waiting for {stage}"),
                 $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
         }
         catch (DeviceFaultException e)

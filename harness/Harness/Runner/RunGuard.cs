@@ -9,16 +9,25 @@ namespace Harness.Runner;
 /// awaited against the CPU entering a fault handler, the emulator reporting an error, and the emulator
 /// process ending, so a run never waits for an answer that cannot come. It remembers the step it waits for.
 /// </summary>
-public sealed class RunGuard(WarmSession warm, LinkClient link) : IBoardWatch
+public sealed class RunGuard(WarmSession warm, LinkClient link, EmulatedLimit? limit = null, CancellationToken cancellationToken = default) : IBoardWatch
 {
     private static readonly TimeSpan FaultReportWait = TimeSpan.FromSeconds(2);
+
+    // The whole board run's emulated budget, counted from when the guard was made.
+    private readonly Task<long> emulatedDeadline = limit is null
+        ? new TaskCompletionSource<long>().Task
+        : warm.RunsAsync(limit.Instructions, cancellationToken);
 
     public string Stage { get; private set; } = "the firmware to boot";
 
     public async Task<T> Await<T>(string stage, Task<T> step)
     {
         Stage = stage;
-        var finished = await Task.WhenAny(step, warm.FaultEntered, warm.Session.Exited, warm.EmulatorFailed);
+        var finished = await Task.WhenAny(step, warm.FaultEntered, warm.Session.Exited, warm.EmulatorFailed, emulatedDeadline);
+        if (finished == emulatedDeadline && !step.IsCompleted && emulatedDeadline.IsCompletedSuccessfully)
+        {
+            throw new EmulatedTimeoutException(limit!, await emulatedDeadline);
+        }
         if (finished == warm.FaultEntered && !step.IsCompleted)
         {
             // The firmware's own fault report carries the registers: give it a moment to arrive.
@@ -44,6 +53,20 @@ public sealed class RunGuard(WarmSession warm, LinkClient link) : IBoardWatch
         Stage = "the emulator's instruction count";
         return warm.NextRegionAsync(wait, cancellationToken);
     }
+}
+
+/// <summary>A board run's bound in emulated time: the time the board's CPU runs, as instructions at its clock (one per cycle).</summary>
+public sealed record EmulatedLimit(TimeSpan Time, long ClockHz)
+{
+    public long Instructions => (long)(Time.TotalSeconds * ClockHz);
+}
+
+/// <summary>The guest ran past the scenario's emulated-time limit while a step still waited.</summary>
+public sealed class EmulatedTimeoutException(EmulatedLimit limit, long ran)
+    : HarnessException($"ran {ran} instructions, past the emulated-time limit of {limit.Time.TotalSeconds} s", Outcome.Failed)
+{
+    public EmulatedLimit Limit { get; } = limit;
+    public long Ran { get; } = ran;
 }
 
 /// <summary>The CPU entered a fault handler and the firmware sent no report of it.</summary>

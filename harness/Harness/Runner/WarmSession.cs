@@ -25,6 +25,35 @@ public sealed class WarmSession : IAsyncDisposable
     public int ScenariosRun { get; private set; }
     public Task<uint> FaultEntered => faultEntered.Task;
 
+    /// <summary>The guest's instructions so far, as the emulator last said (null before it said anything).</summary>
+    public long? Clock { get; private set; }
+
+    /// <summary>Raised on every clock line, with its count.</summary>
+    public event Action<long>? Ticked;
+
+    /// <summary>Completes once the guest has run <paramref name="instructions"/> more than at the call (never, where the emulator gives no clock).</summary>
+    public Task<long> RunsAsync(long instructions, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long? start = Clock;
+        void OnTick(long now)
+        {
+            start ??= now;
+            if (now - start >= instructions)
+            {
+                done.TrySetResult(now - start.Value);
+            }
+        }
+        Ticked += OnTick;
+        var registration = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        _ = done.Task.ContinueWith(_ =>
+        {
+            Ticked -= OnTick;
+            registration.Dispose();
+        }, TaskScheduler.Default);
+        return done.Task;
+    }
+
     /// <summary>The emulator's own report of an error that ends the run.</summary>
     public Task<string> EmulatorFailed => emulatorFailed.Task;
 
@@ -69,6 +98,10 @@ public sealed class WarmSession : IAsyncDisposable
                     break;
                 case EmulatorFailed failure:
                     emulatorFailed.TrySetResult(failure.Message);
+                    break;
+                case EmulatedClock clock:
+                    Clock = clock.Instructions;
+                    Ticked?.Invoke(clock.Instructions);
                     break;
             }
         }

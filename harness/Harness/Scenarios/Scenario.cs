@@ -21,6 +21,10 @@ public sealed record Scenario(
     /// <summary>Allowed growth over the stored baseline (regress:), when the run is given baselines.</summary>
     public RegressThresholds Regress { get; init; } = RegressThresholds.Default;
 
+    /// <summary>timeout: { emulated: 2s }: a board run ends failed once its CPU has run this long in emulated time (instructions at the
+    /// board's clock), however busy the machine; the wall-clock timeout stays as the last guard.</summary>
+    public TimeSpan? EmulatedTimeout { get; init; }
+
     /// <summary>silicon: the part every board's runs are estimated as, instead of each board's own part (null: the board's).</summary>
     public global::Harness.Silicon.PartProfile? Silicon { get; init; }
 

@@ -69,7 +69,7 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
         var diag = ParseDiag(yaml, root, directory, firmware);
         var console = ParseConsole(yaml, root, firmware);
         var budgets = ParseBudgets(yaml, yaml.Mapping(yaml.Optional(root, "expect"), "expectations"), firmware);
-        var timeout = yaml.Duration(yaml.Optional(root, "timeout"), "timeout (wall-clock time per board)") ?? DefaultTimeout;
+        var (timeout, emulatedTimeout) = ParseTimeout(yaml, yaml.Optional(root, "timeout"));
         var goldenNode = yaml.Optional(yaml.Mapping(yaml.Optional(root, "expect"), "expectations"), "golden");
         if (goldenNode is not null)
         {
@@ -97,7 +97,7 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             }
         }
         yaml.ThrowIfErrors();
-        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model) { Regress = regress, Silicon = silicon };
+        return new Scenario(name, yaml.File, emulator, boardIds, firmware!, diag, console, budgets, timeout, model) { Regress = regress, Silicon = silicon, EmulatedTimeout = emulatedTimeout };
     }
 
     private List<string> ParseBoards(YamlReader yaml, YamlMappingNode? root, string emulator)
@@ -214,6 +214,21 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
             }
         }
         return part;
+    }
+
+    /// <summary>timeout: 90s (wall clock per board), or { wall: 10m, emulated: 2s }: emulated time as the board's CPU runs it, judged by the
+    /// emulator's instruction count at the board's clock, so a busy machine does not change the verdict.</summary>
+    private static (TimeSpan Wall, TimeSpan? Emulated) ParseTimeout(YamlReader yaml, YamlNode? node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            return (yaml.Duration(node, "timeout (wall-clock time per board, or { wall: 10m, emulated: 2s })") ?? DefaultTimeout, null);
+        }
+        yaml.RejectUnknownKeys(map, "wall", "emulated");
+        var wall = yaml.Duration(yaml.Optional(map, "wall"), "timeout.wall (wall-clock time per board)");
+        var emulated = yaml.Duration(yaml.Required(map, "emulated", "the emulated time a board run may take, e.g. 2s"), "timeout.emulated (emulated time per board)");
+        // With an emulated bound the wall clock is only the last guard: generous by default.
+        return (wall ?? (emulated is { } e ? TimeSpan.FromTicks(Math.Max(DefaultTimeout.Ticks * 10, e.Ticks * 100)) : DefaultTimeout), emulated);
     }
 
     /// <summary>Why a budget cannot be judged for a firmware, or null when it can.</summary>

@@ -46,7 +46,9 @@ public static class ScenarioWriter
             yaml.AppendLine("expect:");
             budgets.ForEach(b => yaml.AppendLine($"  {b.Key}: {{ max: {b.Max} }}"));
         }
-        yaml.AppendLine($"timeout: {scenario.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms");
+        yaml.AppendLine(scenario.EmulatedTimeout is { } emulated
+            ? $"timeout: {{ wall: {scenario.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms, emulated: {emulated.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms }}"
+            : $"timeout: {scenario.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms");
         return yaml.ToString();
     }
 

@@ -141,6 +141,41 @@ public class DiagPipelineTests
         TestContext.Out.WriteLine($"{board}: reported in {started.Elapsed.TotalSeconds:0.0} s (build and boot included)");
     }
 
+    /// <summary>timeout: { emulated: 1s }: a hang ends after one second of the board's CPU time, counted by the emulator at the
+    /// board's clock, long before the generous wall-clock guard; the same verdict however busy the machine is.</summary>
+    [Test]
+    public async Task AHangEndsAtItsEmulatedTimeLimitNamedInInstructionsAtTheBoardsClock()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (result, _) = await PipelineFixture.RunAsync("""
+            name: emulated-hang
+            boards: [mps2-an386]
+            firmware: diag
+            diag: { upload: 64B, workload: 10, then: hang }
+            timeout: { emulated: 1s }
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed), run.Summary);
+        Assert.That(run.Summary, Does.StartWith("timed out after 1 s of emulated time (").And.Contain("instructions at the board's 25 MHz) waiting for an answer from the firmware told to hang"));
+        var ran = long.Parse(System.Text.RegularExpressions.Regex.Match(run.Summary, @"\(([\d,]+) instructions").Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(ran, Is.InRange(25_000_000L, 40_000_000L), "one emulated second at 25 MHz, give or take one clock line");
+        Assert.That(result.Scenario.Timeout, Is.EqualTo(TimeSpan.FromMinutes(10)), "the wall clock is only the last guard");
+        TestContext.Out.WriteLine($"ended after {started.Elapsed.TotalSeconds:0.0} s of wall time");
+    }
+
+    [Test]
+    public void ATimeoutMappingNeedsItsEmulatedBoundAndKnowsOnlyWallAndEmulated()
+    {
+        var file = TestEnvironment.NewScenarioFile("""
+            name: bad-timeout
+            boards: [mps2-an386]
+            firmware: diag
+            timeout: { wal: 10m }
+            """);
+        var error = Assert.Throws<Harness.Yaml.YamlInputException>(() => TestEnvironment.Parser.ParseFile(file))!;
+        Assert.That(error.Message, Does.Contain("'wal'").And.Contain("missing 'emulated'"));
+    }
+
     [Test]
     public async Task ABudgetThatIsExceededFailsTheRunWithBothNumbers()
     {

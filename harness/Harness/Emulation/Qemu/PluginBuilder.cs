@@ -34,7 +34,7 @@ public static class PluginBuilder
         var cc = ToolLocator.Find(ExternalTool.HostCc);
         var scratch = library + ".tmp";
         var result = await Cli.Wrap(cc)
-            .WithArguments(["-shared", "-fPIC", "-O2", "-Wall", "-fvisibility=hidden", "-o", scratch, SourcePath])
+            .WithArguments(["-shared", "-fPIC", "-O2", "-Wall", "-pthread", "-fvisibility=hidden", "-o", scratch, SourcePath])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cancellationToken);
         if (result.ExitCode != 0)

@@ -3,7 +3,8 @@
 // QEMU plugin does and from the same code map (see the plugin's header for both formats): a block-end
 // hook gets each translation block's first address and how many of its instructions ran, walks them in
 // the map, and at the harness's markers writes "mix …" then "begin N" / "end N" / "opb N" / "ope N" to
-// the events file, N counting instructions since the hook was set.
+// the events file, N counting instructions since the hook was set; and "clock N" every million
+// instructions, the guest's progress an emulated-time limit is judged by.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -41,6 +42,8 @@ namespace Harness.RenodeHooks
         private readonly uint begin, end, opBegin, opEnd;
         private readonly Dictionary<ulong, Block> blocks = new Dictionary<ulong, Block>();
         private long total;
+        private long lastClock;
+        private const long ClockStep = 1000000;
         private int pending = -1;
         private uint pendingFallThrough;
 
@@ -115,6 +118,11 @@ namespace Harness.RenodeHooks
             }
             executed[0] += block.Other;
             total += count;
+            if(total - lastClock >= ClockStep)
+            {
+                lastClock = total;
+                File.AppendAllText(events, "clock " + total.ToString(CultureInfo.InvariantCulture) + "\n");
+            }
             if(block.Last >= 0)
             {
                 pending = block.Last;
