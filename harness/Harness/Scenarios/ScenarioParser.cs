@@ -227,8 +227,8 @@ public sealed partial class ScenarioParser(BoardCatalog boards, IReadOnlyList<st
         yaml.RejectUnknownKeys(map, "wall", "emulated");
         var wall = yaml.Duration(yaml.Optional(map, "wall"), "timeout.wall (wall-clock time per board)");
         var emulated = yaml.Duration(yaml.Required(map, "emulated", "the emulated time a board run may take, e.g. 2s"), "timeout.emulated (emulated time per board)");
-        // With an emulated bound the wall clock is only the last guard: generous by default.
-        return (wall ?? (emulated is { } e ? TimeSpan.FromTicks(Math.Max(DefaultTimeout.Ticks * 10, e.Ticks * 100)) : DefaultTimeout), emulated);
+        // With an emulated bound the wall clock is only the last guard: generous by default (3 min, or 30 × the emulated bound).
+        return (wall ?? (emulated is { } e ? TimeSpan.FromTicks(Math.Max(DefaultTimeout.Ticks * 3, e.Ticks * 30)) : DefaultTimeout), emulated);
     }
 
     /// <summary>Why a budget cannot be judged for a firmware, or null when it can.</summary>
