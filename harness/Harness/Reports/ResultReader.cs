@@ -41,6 +41,7 @@ public static partial class ResultReader
                 ArenaBytes = Long(f, "arena_bytes") ?? 0,
                 FlashCapacityBytes = Long(f, "flash_capacity_bytes") ?? 0,
                 RamCapacityBytes = Long(f, "ram_capacity_bytes") ?? 0,
+                Estimate = f.TryGetProperty("silicon_estimate", out var se) && se.ValueKind == JsonValueKind.Object ? Estimate(se) : null,
             };
             var checks = Array(b, "checks").Select(c => new Check(Text(c, "name"), c.GetProperty("passed").GetBoolean(), Text(c, "expected"), Text(c, "actual"))).ToList();
             ModelRun? model = null;
@@ -56,7 +57,13 @@ public static partial class ResultReader
                     Long(m, "arena_used_bytes") ?? 0,
                     Array(m, "outputs").Select(o => new OutputValues((int)(Long(o, "index") ?? 0), Text(o, "tensor"),
                         Array(o, "raw").Select(v => v.GetDouble()).ToList(), Array(o, "values").Select(v => v.GetDouble()).ToList())).ToList(),
-                    Array(m, "operators").Select(o => new OperatorCycles((int)(Long(o, "index") ?? 0), Text(o, "op"), Long(o, "cycles") ?? 0, Long(o, "instructions"))).ToList(),
+                    Array(m, "operators").Select(o => new OperatorCycles((int)(Long(o, "index") ?? 0), Text(o, "op"), Long(o, "cycles") ?? 0, Long(o, "instructions"))
+                    {
+                        // An operator's estimate keeps only its cycles: profile and clock are the run's.
+                        Estimate = figures.Estimate is { } whole && o.TryGetProperty("silicon_estimate", out var oe) && oe.ValueKind == JsonValueKind.Object
+                            ? whole with { Instructions = Long(o, "instructions") ?? 0, CoreCycles = Range(oe.GetProperty("cycles")), FlashCycles = Silicon.CycleRange.Zero, Microjoules = null }
+                            : null,
+                    }).ToList(),
                     Double(m, "invoke_wall_seconds"), features);
             }
             RunIdentity? identity = null;
@@ -82,6 +89,18 @@ public static partial class ResultReader
             TimeSpan.Zero) { SuiteIndex = (int)(Long(root, "suite_index") ?? 0), SuiteBoards = suiteBoards.Count > 0 ? suiteBoards : null };
         return new ScenarioResult(scenario, boards);
     }
+
+    private static Silicon.CycleRange Range(JsonElement e) =>
+        new(e.GetProperty("low").GetDouble(), e.GetProperty("typical").GetDouble(), e.GetProperty("high").GetDouble());
+
+    private static Silicon.SiliconEstimate Estimate(JsonElement e) => new(
+        e.GetProperty("profile").GetString() ?? "",
+        e.GetProperty("clock_hz").GetInt64(),
+        e.GetProperty("instructions").GetInt64(),
+        Range(e.GetProperty("core_cycles")),
+        Range(e.GetProperty("flash_wait_cycles")),
+        e.TryGetProperty("microjoules", out var uj) && uj.ValueKind == JsonValueKind.Object ? Range(uj) : null,
+        e.TryGetProperty("assumptions", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : []);
 
     /// <summary>"[   1.234s] uart    PASS" back into a console line.</summary>
     private static ConsoleLine Line(string text)

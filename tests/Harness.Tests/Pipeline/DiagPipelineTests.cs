@@ -158,7 +158,9 @@ public class DiagPipelineTests
         Assert.That(run.Outcome, Is.EqualTo(Outcome.Failed), run.Summary);
         Assert.That(run.Summary, Does.StartWith("timed out after 1 s of emulated time (").And.Contain("instructions at the board's 25 MHz) waiting for an answer from the firmware told to hang"));
         var ran = long.Parse(System.Text.RegularExpressions.Regex.Match(run.Summary, @"\(([\d,]+) instructions").Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(ran, Is.InRange(25_000_000L, 40_000_000L), "one emulated second at 25 MHz, give or take one clock line");
+        // The clock line comes every 25 ms of host time: the run ends within a few of them past the bound, however fast the host.
+        Assert.That(ran, Is.GreaterThanOrEqualTo(25_000_000L), "not before one emulated second at 25 MHz");
+        Assert.That(ran, Is.LessThan(100_000_000L), "and soon after it");
         Assert.That(result.Scenario.Timeout, Is.EqualTo(TimeSpan.FromMinutes(3)), "the wall clock is only the last guard");
         TestContext.Out.WriteLine($"ended after {started.Elapsed.TotalSeconds:0.0} s of wall time");
     }

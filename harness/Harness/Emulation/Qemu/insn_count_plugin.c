@@ -10,7 +10,7 @@
 //   ope <instructions-before-it>      (and its end marker)
 //   end <instructions-before-it>
 //   fault <handler-address>
-//   clock <instructions>              (every 100 ms while the count moves: the guest's progress,
+//   clock <instructions>              (every 25 ms while the count moves: the guest's progress,
 //                                      which an emulated-time limit is judged by)
 // where the instruction counters are totals since QEMU started, so end - begin is the exact
 // count of the region (the first instruction of begin up to, not including, that of end).
@@ -213,7 +213,7 @@ static void *clock_thread(void *unused)
     (void)unused;
     uint64_t last = UINT64_MAX;
     for (;;) {
-        struct timespec interval = {0, 100 * 1000 * 1000};
+        struct timespec interval = {0, 25 * 1000 * 1000};
         nanosleep(&interval, NULL);
         uint64_t now = __atomic_load_n(&executed, __ATOMIC_RELAXED);
         if (now != last && out_fd >= 0) {
