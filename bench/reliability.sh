@@ -60,7 +60,7 @@ log="$work/tests.log"
 dotnet test tests/Harness.Tests --filter "FullyQualifiedName~Reliability|FullyQualifiedName~InterruptTests" \
   --logger "console;verbosity=detailed" >"$log" 2>&1 || true
 # The detailed console logger prints a test's output twice: keep each line once.
-grep -hE "^ *[0-9]+ cases: |mutated models: " "$log" | sed -E 's/^ +//; s/^/host: /' | awk '!seen[$0]++'
+grep -hE "^ *[0-9]+ cases: |mutated models: |mutated models on the board: " "$log" | sed -E 's/^ +//; s/^/host: /' | awk '!seen[$0]++'
 grep -hE "^ *kill: " "$log" | sed -E 's/^ +//' | awk '!seen[$0]++'
 grep -E "^\s+(Passed|Failed|Skipped) [A-Z]" "$log" | sed -E 's/^ +/tests: /'
 # Soak: 200 board runs across 2 workers with misbehaviour and emulator kills mixed in (bench/soak.sh).
