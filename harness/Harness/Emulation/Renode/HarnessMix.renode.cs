@@ -1,15 +1,18 @@
 // Compiled by Renode itself when the harness includes it (monitor: include @HarnessMix.renode.cs), never by
 // the harness's build. It counts the measured instructions by timing class, the same way the harness's
-// QEMU plugin does and from the same code map (see the plugin's header for both formats): a block-end
-// hook gets each translation block's first address and how many of its instructions ran, walks them in
-// the map, and at the harness's markers writes "mix …" then "begin N" / "end N" / "opb N" / "ope N" to
-// the events file, N counting instructions since the hook was set; and "clock N" every million
-// instructions, the guest's progress an emulated-time limit is judged by.
+// QEMU plugin does and from the same code map (see the plugin's header for both formats): hooks at the
+// region's begin and end markers switch a block-end hook on and off, so code outside measured regions
+// runs at full speed; the block hook gets each translation block's first address and how many of its
+// instructions ran, walks them in the map, and the markers write "mix …" then "begin N" / "end N" /
+// "opb N" / "ope N" to the events file, N counting the instructions the block hook has seen. A timer
+// writes "clock N" (the CPU's executed instructions) every 25 ms: the guest's progress an emulated-time
+// limit is judged by.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Threading;
 using Antmicro.Renode.Peripherals.CPU;
 
 namespace Harness.RenodeHooks
@@ -20,19 +23,32 @@ namespace Harness.RenodeHooks
 
         public static void HarnessMixStart(this TranslationCPU cpu, string map, string events, ulong begin, ulong end, ulong opBegin, ulong opEnd)
         {
-            counter = new MixCounter(map, events, (uint)begin, (uint)end, (uint)opBegin, (uint)opEnd);
-            cpu.SetHookAtBlockEnd(counter.OnBlockEnd);
+            HarnessMixStop(cpu);
+            var started = new MixCounter(cpu, map, events, (uint)begin, (uint)end, (uint)opBegin, (uint)opEnd);
+            counter = started;
+            cpu.AddHook(begin, (c, address) => started.Begin());
+            cpu.AddHook(end, (c, address) => started.End());
         }
 
         public static void HarnessMixStop(this TranslationCPU cpu)
         {
             cpu.SetHookAtBlockEnd(null);
+            if(counter != null)
+            {
+                cpu.RemoveHooksAt(counter.BeginAddress);
+                cpu.RemoveHooksAt(counter.EndAddress);
+                counter.Dispose();
+            }
             counter = null;
         }
     }
 
-    public sealed class MixCounter
+    public sealed class MixCounter : IDisposable
     {
+        private readonly TranslationCPU cpu;
+        private readonly Timer clock;
+        private readonly object writing = new object();
+        private ulong lastClock = ulong.MaxValue;
         private readonly uint[] addresses;
         private readonly byte[] lengths, classes, registers;
         private readonly bool[] conditional;
@@ -42,8 +58,6 @@ namespace Harness.RenodeHooks
         private readonly uint begin, end, opBegin, opEnd;
         private readonly Dictionary<ulong, Block> blocks = new Dictionary<ulong, Block>();
         private long total;
-        private long lastClock;
-        private const long ClockStep = 1000000;
         private int pending = -1;
         private uint pendingFallThrough;
 
@@ -56,8 +70,12 @@ namespace Harness.RenodeHooks
             public uint AfterLast;
         }
 
-        public MixCounter(string map, string events, uint begin, uint end, uint opBegin, uint opEnd)
+        public ulong BeginAddress => begin;
+        public ulong EndAddress => end;
+
+        public MixCounter(TranslationCPU cpu, string map, string events, uint begin, uint end, uint opBegin, uint opEnd)
         {
+            this.cpu = cpu;
             var lines = File.ReadAllLines(map);
             var header = lines[0].Split(' ');
             var count = int.Parse(header[0], CultureInfo.InvariantCulture);
@@ -84,6 +102,7 @@ namespace Harness.RenodeHooks
             this.end = end;
             this.opBegin = opBegin;
             this.opEnd = opEnd;
+            clock = new Timer(_ => Tick(), null, 25, 25);
         }
 
         public void OnBlockEnd(ulong pc, uint count)
@@ -101,9 +120,9 @@ namespace Harness.RenodeHooks
                 }
                 pending = -1;
             }
-            if(address == begin || address == end || address == opBegin || address == opEnd)
+            if(address == opBegin || address == opEnd)
             {
-                Write(address == begin ? "begin" : address == end ? "end" : address == opBegin ? "opb" : "ope");
+                Write(address == opBegin ? "opb" : "ope");
             }
             var key = ((ulong)address << 20) | count;
             if(!blocks.TryGetValue(key, out var block))
@@ -118,11 +137,6 @@ namespace Harness.RenodeHooks
             }
             executed[0] += block.Other;
             total += count;
-            if(total - lastClock >= ClockStep)
-            {
-                lastClock = total;
-                File.AppendAllText(events, "clock " + total.ToString(CultureInfo.InvariantCulture) + "\n");
-            }
             if(block.Last >= 0)
             {
                 pending = block.Last;
@@ -156,6 +170,44 @@ namespace Harness.RenodeHooks
             return block;
         }
 
+        /// <summary>At the region's first instruction: its count so far, then the block hook on for the region.</summary>
+        public void Begin()
+        {
+            pending = -1;
+            Write("begin");
+            cpu.SetHookAtBlockEnd(OnBlockEnd);
+        }
+
+        /// <summary>At the instruction after the region: a conditional branch that ended the last block fell through if it led here.</summary>
+        public void End()
+        {
+            cpu.SetHookAtBlockEnd(null);
+            if(pending >= 0 && end == pendingFallThrough)
+            {
+                notTaken[classes[pending]]++;
+            }
+            pending = -1;
+            Write("end");
+        }
+
+        private void Tick()
+        {
+            var now = cpu.ExecutedInstructions;
+            if(now != lastClock)
+            {
+                lastClock = now;
+                lock(writing)
+                {
+                    File.AppendAllText(events, "clock " + now.ToString(CultureInfo.InvariantCulture) + "\n");
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            clock.Dispose();
+        }
+
         private void Write(string kind)
         {
             var text = new StringBuilder("mix");
@@ -167,7 +219,10 @@ namespace Harness.RenodeHooks
                 }
             }
             text.Append('\n').Append(kind).Append(' ').Append(total.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            File.AppendAllText(events, text.ToString());
+            lock(writing)
+            {
+                File.AppendAllText(events, text.ToString());
+            }
         }
     }
 }
