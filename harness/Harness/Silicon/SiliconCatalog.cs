@@ -97,7 +97,13 @@ public sealed class SiliconCatalog
                 yaml.Error(node, $"unknown core '{id}'; expected one of {string.Join(", ", Boards.Core.Known.Keys)}");
             }
         }
-        var published = yaml.String(yaml.Optional(root, "published"), "true or false") is not "false";
+        var publishedNode = yaml.Optional(root, "published");
+        var publishedText = yaml.String(publishedNode, "true or false");
+        if (publishedText is not null and not ("true" or "false"))
+        {
+            yaml.Error(publishedNode!, $"expected true or false, found '{publishedText}'");
+        }
+        var published = publishedText is not "false";
         var source = yaml.String(yaml.Required(root, "source", "the manual the table comes from, with its section"), "a citation") ?? "";
         var refillNode = yaml.Mapping(yaml.Required(root, "refill", "the pipeline refill P: { cycles, cite }"), "the refill");
         yaml.RejectUnknownKeys(refillNode, "cycles", "cite");
