@@ -63,6 +63,8 @@ public sealed class WarmSession : IAsyncDisposable
         if (ScenariosRun > 0)
         {
             regions = Channel.CreateUnbounded<RegionMeasured>();
+            // The last scenario's emulated deadlines end with it: none of them may linger on a warm session.
+            Ticked = null;
             faultEntered = new TaskCompletionSource<uint>(TaskCreationOptions.RunContinuationsAsynchronously);
             emulatorFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             await Session.ResetAsync(firmware, cancellationToken);
