@@ -47,65 +47,9 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
                 stage = guard.Stage;
             }
         }
-        catch (OperationCanceledException) when (window.TimedOut)
+        catch (Exception e) when (IsBoardFailure(e, window))
         {
-            if (stage.Contains("boot frame", StringComparison.Ordinal) && transcript.Lines.Any(l => l.Source == LineSource.Uart)
-                && !transcript.Lines.Any(l => l.Source == LineSource.Boot))
-            {
-                // Text but never a frame: this firmware does not speak the link at all.
-                throw Failure(Outcome.Error, $"{Path.GetFileName(image.ElfPath)} printed text but never sent the link's boot frame within {window.Timeout?.TotalSeconds:0.#} s: " +
-                    "it does not speak the harness's link protocol (judge such a firmware by its console: firmware: { elf: ... } with console: { pass: ... })",
-                    $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
-            }
-            throw Failure(Outcome.Failed, $"timed out after {window.Timeout?.TotalSeconds:0.#} s (wall clock) waiting for {stage}",
-                $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
-        }
-        catch (EmulatedTimeoutException e)
-        {
-            throw Failure(Outcome.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"timed out after {e.Limit.Time.TotalSeconds:0.###} s of emulated time ({e.Ran:N0} instructions at the board's {e.Limit.ClockHz / 1e6:0.#} MHz) waiting for {stage}"),
-                $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
-        }
-        catch (DeviceFaultException e)
-        {
-            var report = e.Report;
-            var pc = await Symbolizer.DescribeAsync(image.ElfPath, report.Pc, CancellationToken.None);
-            if (report.FoundByRequestLoop)
-            {
-                throw Failure(Outcome.Failed, $"stack overflow in {pc}: it ran the stack into its guard (the last 256 B of {Yaml.Quantity.FormatBytes(image.Board.StackSize)}, " +
-                    "the board's 'stack:') or past it, over the static RAM below; found by the link's guard check before its answer left",
-                    $"{report.Registers}{Environment.NewLine}Raise 'stack:' in platforms/{image.Board.Id}.yaml or make the call chain shallower.", image, warm);
-            }
-            var lr = await Symbolizer.DescribeAsync(image.ElfPath, report.Lr, CancellationToken.None);
-            var causes = report.Causes.Count > 0 ? $" ({string.Join("; ", report.Causes)})" : "";
-            var overflow = report.StackOverflowed ? $"stack overflow (the stack's guard words are overwritten: {Yaml.Quantity.FormatBytes(image.Board.StackSize)} were not enough), then " : "";
-            throw Failure(Outcome.Failed, $"{overflow}{report.ExceptionName}{causes} at PC {pc}; called from LR {lr}",
-                $"{report.ExceptionName}: {report.Registers}{Environment.NewLine}causes: {string.Join("; ", report.Causes.DefaultIfEmpty("not recorded (ARMv6-M has no fault status registers)"))}",
-                image, warm);
-        }
-        catch (FaultHandlerEnteredException e)
-        {
-            var handler = await Symbolizer.DescribeAsync(image.ElfPath, e.HandlerAddress, CancellationToken.None);
-            throw Failure(Outcome.Failed, $"the CPU entered its fault handler ({handler}) while waiting for {stage}", transcript.Tail(), image, warm);
-        }
-        catch (EmulatorExitedException e)
-        {
-            throw Exited(e.Exit, stage, transcript, image, warm);
-        }
-        catch (HarnessException e) when (e is EmulatorException { Outcome: Outcome.Failed })
-        {
-            throw Failure(Outcome.Failed, $"the {emulator.Name} emulator reported an error while waiting for {stage}: {e.Message}", transcript.Tail(), image, warm);
-        }
-        catch (Exception e) when (e is HarnessException or IOException)
-        {
-            // A dying emulator closes the console first: when the process is gone too, that is the cause to report.
-            if (warm is not null && await Task.WhenAny(warm.Session.Exited, Task.Delay(ExitGrace, CancellationToken.None)) == warm.Session.Exited
-                && await warm.Session.Exited is { Requested: false } exit)
-            {
-                throw Exited(exit, stage, transcript, image, warm);
-            }
-            var outcome = e is HarnessException known ? known.Outcome : Outcome.Error;
-            throw Failure(outcome, $"{e.Message} (while waiting for {stage})", transcript.Tail(), image, warm);
+            throw await FailureAsync(e, stage, window, transcript, image, warm);
         }
         finally
         {
@@ -116,8 +60,89 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
         }
     }
 
-    private BoardRunFailure Exited(EmulatorExit exit, string stage, ConsoleTranscript transcript, FirmwareImage image, WarmSession? warm) =>
-        Failure(Outcome.Error, $"the {emulator.Name} process ended unexpectedly ({exit.Describe()}) while waiting for {stage}",
+    /// <summary>
+    /// One step of a driver on a session that is already up and stays up (several inferences on one booted board):
+    /// the step's waits are guarded like a scenario's, and every way it can end becomes a <see cref="BoardRunFailure"/>.
+    /// </summary>
+    public static async Task<T> OnSessionAsync<T>(WarmSession warm, LinkClient link, FirmwareImage image, Func<IBoardWatch, CancellationToken, Task<T>> drive,
+        RunWindow window)
+    {
+        var guard = new RunGuard(warm, link, window.Emulated is { } emulated ? new EmulatedLimit(emulated, image.Board.ClockHz) : null, window.Token);
+        try
+        {
+            return await drive(guard, window.Token);
+        }
+        catch (Exception e) when (IsBoardFailure(e, window))
+        {
+            throw await FailureAsync(e, guard.Stage, window, link.Transcript, image, warm);
+        }
+    }
+
+    private static bool IsBoardFailure(Exception e, RunWindow window) =>
+        e is OperationCanceledException ? window.TimedOut : e is HarnessException or IOException;
+
+    /// <summary>What a step's exception means for the board run, symbolized against the image that ran.</summary>
+    private static async Task<BoardRunFailure> FailureAsync(Exception exception, string stage, RunWindow window, ConsoleTranscript transcript, FirmwareImage image,
+        WarmSession? warm)
+    {
+        var emulatorName = warm?.Session.EmulatorName ?? "emulator";
+        switch (exception)
+        {
+            case OperationCanceledException:
+                if (stage.Contains("boot frame", StringComparison.Ordinal) && transcript.Lines.Any(l => l.Source == LineSource.Uart)
+                    && !transcript.Lines.Any(l => l.Source == LineSource.Boot))
+                {
+                    // Text but never a frame: this firmware does not speak the link at all.
+                    return Failure(Outcome.Error, $"{Path.GetFileName(image.ElfPath)} printed text but never sent the link's boot frame within {window.Timeout?.TotalSeconds:0.#} s: " +
+                        "it does not speak the harness's link protocol (judge such a firmware by its console: firmware: { elf: ... } with console: { pass: ... })",
+                        $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+                }
+                return Failure(Outcome.Failed, $"timed out after {window.Timeout?.TotalSeconds:0.#} s (wall clock) waiting for {stage}",
+                    $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+            case EmulatedTimeoutException e:
+                return Failure(Outcome.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"timed out after {e.Limit.Time.TotalSeconds:0.###} s of emulated time ({e.Ran:N0} instructions at the board's {e.Limit.ClockHz / 1e6:0.#} MHz) waiting for {stage}"),
+                    $"Last console lines:{Environment.NewLine}{transcript.Tail()}", image, warm);
+            case DeviceFaultException e:
+            {
+                var report = e.Report;
+                var pc = await Symbolizer.DescribeAsync(image.ElfPath, report.Pc, CancellationToken.None);
+                if (report.FoundByRequestLoop)
+                {
+                    return Failure(Outcome.Failed, $"stack overflow in {pc}: it ran the stack into its guard (the last 256 B of {Yaml.Quantity.FormatBytes(image.Board.StackSize)}, " +
+                        "the board's 'stack:') or past it, over the static RAM below; found by the link's guard check before its answer left",
+                        $"{report.Registers}{Environment.NewLine}Raise 'stack:' in platforms/{image.Board.Id}.yaml or make the call chain shallower.", image, warm);
+                }
+                var lr = await Symbolizer.DescribeAsync(image.ElfPath, report.Lr, CancellationToken.None);
+                var causes = report.Causes.Count > 0 ? $" ({string.Join("; ", report.Causes)})" : "";
+                var overflow = report.StackOverflowed ? $"stack overflow (the stack's guard words are overwritten: {Yaml.Quantity.FormatBytes(image.Board.StackSize)} were not enough), then " : "";
+                return Failure(Outcome.Failed, $"{overflow}{report.ExceptionName}{causes} at PC {pc}; called from LR {lr}",
+                    $"{report.ExceptionName}: {report.Registers}{Environment.NewLine}causes: {string.Join("; ", report.Causes.DefaultIfEmpty("not recorded (ARMv6-M has no fault status registers)"))}",
+                    image, warm);
+            }
+            case FaultHandlerEnteredException e:
+            {
+                var handler = await Symbolizer.DescribeAsync(image.ElfPath, e.HandlerAddress, CancellationToken.None);
+                return Failure(Outcome.Failed, $"the CPU entered its fault handler ({handler}) while waiting for {stage}", transcript.Tail(), image, warm);
+            }
+            case EmulatorExitedException e:
+                return Exited(emulatorName, e.Exit, stage, transcript, image, warm);
+            case EmulatorException { Outcome: Outcome.Failed } e:
+                return Failure(Outcome.Failed, $"the {emulatorName} emulator reported an error while waiting for {stage}: {e.Message}", transcript.Tail(), image, warm);
+            default:
+                // A dying emulator closes the console first: when the process is gone too, that is the cause to report.
+                if (warm is not null && await Task.WhenAny(warm.Session.Exited, Task.Delay(ExitGrace, CancellationToken.None)) == warm.Session.Exited
+                    && await warm.Session.Exited is { Requested: false } exit)
+                {
+                    return Exited(emulatorName, exit, stage, transcript, image, warm);
+                }
+                var outcome = exception is HarnessException known ? known.Outcome : Outcome.Error;
+                return Failure(outcome, $"{exception.Message} (while waiting for {stage})", transcript.Tail(), image, warm);
+        }
+    }
+
+    private static BoardRunFailure Exited(string emulatorName, EmulatorExit exit, string stage, ConsoleTranscript transcript, FirmwareImage image, WarmSession? warm) =>
+        Failure(Outcome.Error, $"the {emulatorName} process ended unexpectedly ({exit.Describe()}) while waiting for {stage}",
             $"{exit.Diagnostics}{Environment.NewLine}{transcript.Tail()}".Trim(), image, warm);
 
     private static BoardRunFailure Failure(Outcome outcome, string summary, string? detail, FirmwareImage image, WarmSession? warm) =>
