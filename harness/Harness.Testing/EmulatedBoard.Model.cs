@@ -52,7 +52,11 @@ public sealed partial class EmulatedBoard
         {
             throw Outcomes.Fail($"{Context}: {string.Join("; ", failed.Select(c => $"{c.Name}: expected {c.Expected}, got {c.Actual}"))}");
         }
-        var inference = new Inference(verdict, Context);
+        var identity = RunIdentity.Of(Board, Emulator, EmulatorVersion, RunIdentity.Sha256(File.ReadAllBytes(image.ElfPath)), connection.Model.Sha256,
+            RunIdentity.Sha256(encoded), seen.Boot.TflmCommit, seen.Boot.Kernels, seen.Instructions, string.Join(";", seen.Outputs.Select(Convert.ToHexString)));
+        var run = new BoardResult(Board, Emulator, Outcome.Passed, "", verdict.Checks, verdict.Figures, [], null, warm.Session.CommandLine, image.ElfPath,
+            warm.Session.Clock.Description, verdict.Model) { Identity = identity };
+        var inference = new Inference(verdict, Context) { Run = run, BaselineName = Path.GetFileNameWithoutExtension(choice.Name) };
         TestAttachments.Write(this, transcript, JsonSerializer.Serialize(new
         {
             board = Board,

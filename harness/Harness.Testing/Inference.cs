@@ -1,4 +1,6 @@
+using Harness.Baselines;
 using Harness.Measurement;
+using Harness.Scenarios;
 using Harness.Silicon;
 
 namespace Harness.Testing;
@@ -75,6 +77,65 @@ public sealed record Inference
 
     /// <summary>What the harness checked of the run itself (tensors as the model declares them, Invoke() returned ok, the counter agrees with the emulator).</summary>
     public IReadOnlyList<Check> Checks { get; }
+
+    internal BoardResult? Run { get; init; }
+
+    internal string BaselineName { get; init; } = "model";
+
+    /// <summary>
+    /// The regression gate in code: compares every figure of this inference (instructions and cycles, each operator, flash,
+    /// RAM, arena, stack, outputs) with the baseline stored at <paramref name="path"/> and fails the test naming each one that
+    /// grew past its allowance (defaults as a scenario's 'regress:'). Improvements are written to the test's output.
+    /// With HARNESS_UPDATE_BASELINES=1 it records this inference as the baseline instead (commit the file, review it as a diff).
+    /// </summary>
+    /// <param name="path">The baseline's YAML file, e.g. "baselines/person_detect.nrf52840.renode.yaml"; relative to the current folder.</param>
+    /// <param name="allowed">Allowed growth per figure; null: the defaults (instructions 0.5 %, operators 2 %, flash 256 B, RAM 0 B, outputs exact).</param>
+    public void AssertNoRegression(string path, RegressThresholds? allowed = null)
+    {
+        var run = Run ?? throw new InvalidOperationException("this inference carries no run to compare");
+        var file = Path.GetFullPath(path);
+        if (Environment.GetEnvironmentVariable("HARNESS_UPDATE_BASELINES") == "1")
+        {
+            RecordBaseline(file);
+            TestContext.Out.WriteLine($"HARNESS_UPDATE_BASELINES=1: recorded {file} ({Context})");
+            return;
+        }
+        Baseline? then = null;
+        if (File.Exists(file))
+        {
+            try
+            {
+                then = BaselineFile.Read(file);
+            }
+            catch (Yaml.YamlInputException e)
+            {
+                Assert.Fail($"{Context}: the baseline {file} is broken: {e.Errors.FirstOrDefault()}");
+            }
+        }
+        var (report, checks) = BaselineComparison.Compare(then, run, allowed ?? RegressThresholds.Default, file);
+        foreach (var change in report.Changes)
+        {
+            TestContext.Out.WriteLine($"{Context}: {change}");
+        }
+        var failed = checks.Where(c => !c.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            var hint = then is null ? $"{Environment.NewLine}Record it: run the test with HARNESS_UPDATE_BASELINES=1, then commit {file}." : "";
+            Assert.Fail($"{Context}: against the baseline {file}:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, failed.Select(c => $"  {c.Name}: {c.Actual} (expected {c.Expected})")) + hint);
+        }
+    }
+
+    /// <summary>Writes this inference as the baseline at <paramref name="path"/> (the format 'harness baseline record' writes), for <see cref="AssertNoRegression"/>.</summary>
+    /// <param name="path">The baseline's YAML file; its folder is created.</param>
+    public void RecordBaseline(string path)
+    {
+        var run = Run ?? throw new InvalidOperationException("this inference carries no run to record");
+        var baseline = Baseline.From(BaselineName, run, out var why) ?? throw new InvalidOperationException($"this inference cannot be a baseline: {why}");
+        var file = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        BaselineFile.WriteAsync(file, baseline, CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     /// <summary>The first output's top class.</summary>
     public int Top1() => Outputs[0].Top1;
