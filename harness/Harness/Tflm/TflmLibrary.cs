@@ -46,7 +46,14 @@ public sealed record TflmBuildConfig(string Target, string Architecture, KernelS
 
     public string KernelName => Kernels.Name();
 
-    public string Name => $"{Target}-{Architecture}-{KernelName}-{BuildType}";
+    /// <summary>
+    /// TFLM's optimisation levels for gcc (its Makefile's defaults for these targets) with debug information added: gcc's -g
+    /// changes no generated code, and a fault inside a kernel then resolves to the kernel's function and source line.
+    /// </summary>
+    public static IReadOnlyList<string> DebugInfoArguments =>
+        ["CORE_OPTIMIZATION_LEVEL=-Os -g", "KERNEL_OPTIMIZATION_LEVEL=-O2 -g", "THIRD_PARTY_KERNEL_OPTIMIZATION_LEVEL=-O2 -g"];
+
+    public string Name => $"{Target}-{Architecture}-{KernelName}-{BuildType}-g";
 }
 
 /// <summary>A built libtensorflow-microlite.a and the flags code that uses it must be compiled with.</summary>
@@ -196,6 +203,7 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
             arguments.Add("OPTIMIZED_KERNEL_DIR=cmsis_nn");
         }
         arguments.Add($"BUILD_TYPE={TflmBuildConfig.BuildType}");
+        arguments.AddRange(TflmBuildConfig.DebugInfoArguments);
         arguments.Add($"BASE_GENDIR={folder}");
         return arguments;
     }
