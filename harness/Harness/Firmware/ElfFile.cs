@@ -127,6 +127,19 @@ public sealed class ElfFile
         return offset + section.Size <= data.Length ? data.AsSpan((int)offset, (int)section.Size) : [];
     }
 
+    /// <summary>Where in the file the byte at <paramref name="address"/> is stored (null for an address no file-backed section holds).</summary>
+    public long? FileOffset(uint address)
+    {
+        foreach (var (section, offset) in Sections.Zip(sectionOffsets))
+        {
+            if (section.OccupiesFile && section.Allocated && address >= section.Address && address < section.Address + section.Size)
+            {
+                return offset + (address - section.Address);
+            }
+        }
+        return null;
+    }
+
     /// <summary>Reads a 32-bit word from the file image of the section that holds <paramref name="address"/>.</summary>
     public uint? ReadWord(uint address)
     {

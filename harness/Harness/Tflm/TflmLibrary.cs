@@ -95,19 +95,20 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         var environment = await EnvironmentAsync(cancellationToken);
         var make = ToolLocator.SearchPath("make") ?? throw new TflmException("'make' not found: apt-get install make (TFLM builds with its own Makefile)");
         progress?.Report($"building the TFLM library ({config.Name}) with TFLM's Makefile; this takes minutes, once (log: {Path.Combine(folder, "make.log")})");
+        var objects = await CountObjectsAsync(make, arguments, environment, cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         var log = Path.Combine(folder, "make.log");
         var output = new StringBuilder();
-        var compiled = 0;
+        var bar = new BuildProgress(config.Name, objects?.Total, objects?.Present ?? 0);
         void Line(string line)
         {
             lock (output)
             {
                 output.AppendLine(line);
-                // One compiler command per source: a sign of life every 25 of them (about 200 in all).
-                if (line.Contains(" -c ", StringComparison.Ordinal) && ++compiled % 25 == 0)
+                // One compiler command per object: the share done and the time left, every 5 %.
+                if (line.Contains(" -c ", StringComparison.Ordinal) && bar.Compiled(stopwatch.Elapsed) is { } report)
                 {
-                    progress?.Report($"TFLM library {config.Name}: {compiled} sources compiled, {stopwatch.Elapsed.TotalMinutes:0.0} min");
+                    progress?.Report(report);
                 }
             }
         }
@@ -206,6 +207,26 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         arguments.AddRange(TflmBuildConfig.DebugInfoArguments);
         arguments.Add($"BASE_GENDIR={folder}");
         return arguments;
+    }
+
+    /// <summary>How many objects the library is archived from, and how many are already compiled (a build that was stopped goes on); null if the Makefile cannot say.</summary>
+    private async Task<(int Total, int Present)?> CountObjectsAsync(string make, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment,
+        CancellationToken cancellationToken)
+    {
+        const string Objects = "$(MICROLITE_LIB_OBJS) $(MICROLITE_KERNEL_OBJS) $(MICROLITE_THIRD_PARTY_OBJS) $(MICROLITE_THIRD_PARTY_KERNEL_OBJS) $(MICROLITE_CUSTOM_OP_OBJS)";
+        var result = await Cli.Wrap(make)
+            .WithArguments([.. arguments, "-s", $"--eval=harness_count: ; @echo \"OBJECTS=$(words {Objects}) $(words $(wildcard {Objects}))\"", "harness_count"])
+            .WithWorkingDirectory(tflm.Root)
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken);
+        var line = result.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("OBJECTS=", StringComparison.Ordinal));
+        var words = line?["OBJECTS=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return result.ExitCode == 0 && words is [var total, var present]
+               && int.TryParse(total, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > 0
+               && int.TryParse(present, System.Globalization.CultureInfo.InvariantCulture, out var p)
+            ? (t, p)
+            : null;
     }
 
     /// <summary>The library path, include folders and the defines/language flags TFLM compiled with, asked of its Makefile.</summary>
