@@ -9,7 +9,12 @@ using Harness.Tools;
 namespace Harness.Firmware;
 
 /// <summary>CMake definitions beyond the board's, and the files behind them (hashed into the cache key).</summary>
-public sealed record ExtraBuildInputs(IReadOnlyList<string> Definitions, IReadOnlyList<string> Files);
+/// <param name="Payload">Files copied into the build's payload folder (PAYLOAD_DIR) under the given names: a model. They join the
+/// ELF's cache key but not the build folder's, so a build that differs only in them reuses the compiled objects and links again.</param>
+public sealed record ExtraBuildInputs(IReadOnlyList<string> Definitions, IReadOnlyList<string> Files, IReadOnlyList<BuildPayload>? Payload = null);
+
+/// <summary>A file the firmware brings in by name from its payload folder (the model, by .incbin).</summary>
+public sealed record BuildPayload(string SourceFile, string Name);
 
 /// <summary>
 /// Builds firmware/apps/&lt;app&gt; for a board with CMake into the cache, keyed by everything that
@@ -53,7 +58,9 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         var header = BoardHeader.Render(board);
         var definitions = Definitions(board, app, gcc).Concat(extra?.Definitions ?? []).ToList();
         var key = await CacheKeyAsync([.. definitions, header], gcc, extra?.Files ?? [], cancellationToken);
-        var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}");
+        var payload = extra?.Payload ?? [];
+        var elfKey = payload.Count == 0 ? key : await PayloadKeyAsync(key, payload, cancellationToken);
+        var outputDirectory = Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{elfKey}");
         var elf = Path.Combine(outputDirectory, "firmware.elf");
         if (File.Exists(elf) && CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
         {
@@ -61,7 +68,10 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         }
         try
         {
-            return await BuildLockedAsync(cmake, definitions, header, outputDirectory, elf, board, app, cancellationToken);
+            return payload.Count == 0
+                ? await BuildLockedAsync(cmake, definitions, header, outputDirectory, elf, board, app, cancellationToken)
+                : await BuildWithPayloadAsync(cmake, definitions, header, Path.Combine(paths.CacheDirectory, "firmware", $"{board.Id}-{app}-{key}.work"),
+                    payload, outputDirectory, elf, board, app, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -97,6 +107,103 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         CacheSeal.Seal(Path.Combine(scratch, "firmware.elf"));
         Directory.Move(scratch, outputDirectory);
         return Loaded(elf, board, app, stopwatch.Elapsed, fromCache: false);
+    }
+
+    /// <summary>
+    /// A build whose payload (the model) changes more often than the rest: one build folder per everything-but-the-payload,
+    /// configured once and kept; the payload is copied in and CMake rebuilds only what depends on it (the model's object and
+    /// the link). The ELF is then copied to its own cache entry, keyed by the payload too.
+    /// </summary>
+    private async Task<FirmwareImage> BuildWithPayloadAsync(string cmake, List<string> definitions, string header, string workDirectory,
+        IReadOnlyList<BuildPayload> payload, string outputDirectory, string elf, BoardDescription board, string app, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
+        await using var workLock = await FileLock.AcquireAsync(workDirectory + ".lock", cancellationToken);
+        await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
+        if (File.Exists(elf))
+        {
+            if (CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
+            {
+                return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
+            }
+            Directory.Delete(outputDirectory, recursive: true);
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var payloadDirectory = Path.Combine(workDirectory, "payload");
+        try
+        {
+            if (!File.Exists(Path.Combine(workDirectory, "CMakeCache.txt")))
+            {
+                if (Directory.Exists(workDirectory))
+                {
+                    Directory.Delete(workDirectory, recursive: true);
+                }
+                var generated = Path.Combine(workDirectory, "generated");
+                Directory.CreateDirectory(generated);
+                Directory.CreateDirectory(payloadDirectory);
+                await File.WriteAllTextAsync(Path.Combine(generated, BoardHeader.FileName), header, cancellationToken);
+                foreach (var file in payload)
+                {
+                    File.Copy(file.SourceFile, Path.Combine(payloadDirectory, file.Name), overwrite: true);
+                }
+                await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", workDirectory, .. definitions.Select(d => $"-D{d}"), $"-DBOARD_CONFIG_DIR={generated}",
+                    $"-DPAYLOAD_DIR={payloadDirectory}"], "configure", cancellationToken);
+            }
+            foreach (var file in payload)
+            {
+                File.Copy(file.SourceFile, Path.Combine(payloadDirectory, file.Name), overwrite: true);
+            }
+            await RunAsync(cmake, ["--build", workDirectory, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
+        }
+        catch
+        {
+            // A build folder left half-way is not trusted: the next build configures a new one.
+            TryDelete(workDirectory);
+            throw;
+        }
+        var scratch = outputDirectory + ".building";
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+        Directory.CreateDirectory(scratch);
+        foreach (var product in new[] { "firmware.elf", "firmware.map" })
+        {
+            var built = Path.Combine(workDirectory, product);
+            if (File.Exists(built))
+            {
+                File.Copy(built, Path.Combine(scratch, product));
+            }
+        }
+        CacheSeal.Seal(Path.Combine(scratch, "firmware.elf"));
+        Directory.Move(scratch, outputDirectory);
+        return Loaded(elf, board, app, stopwatch.Elapsed, fromCache: false);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static async Task<string> PayloadKeyAsync(string key, IReadOnlyList<BuildPayload> payload, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(key));
+        foreach (var file in payload)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\0{file.Name}\0"));
+            hash.AppendData(await File.ReadAllBytesAsync(file.SourceFile, cancellationToken));
+        }
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
     }
 
     /// <summary>The ELF's sources read "firmware/...": they resolve against the folder that holds the firmware sources.</summary>

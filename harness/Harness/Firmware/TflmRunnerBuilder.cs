@@ -13,8 +13,9 @@ public sealed record TflmFirmware(FirmwareImage Image, TflmLibrary Library, Tfli
 
 /// <summary>
 /// Builds firmware/apps/tflm-runner for a model: the TFLM library (TFLM's Makefile, cached), the
-/// model as an aligned const array in flash and an op resolver generated from the model's own
-/// operators, compiled and linked with the board's support code.
+/// model's bytes in flash (.incbin, 16-byte aligned) and an op resolver generated from the model's own
+/// operators, compiled and linked with the board's support code. Another model with the same operators
+/// reuses the compiled runner: only the model's object is assembled again and the firmware linked.
 /// </summary>
 public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmware)
 {
@@ -25,7 +26,7 @@ public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmwa
     {
         var resolver = TflmOps.Load(tflm).ResolverSource(model);
         var library = await new TflmLibraryBuilder(paths, tflm).BuildAsync(TflmBuildConfig.For(board, kernels), progress, cancellationToken);
-        var modelDirectory = await WriteModelSourcesAsync(model, resolver, cancellationToken);
+        var modelDirectory = await WriteResolverAsync(resolver, cancellationToken);
         var extra = new ExtraBuildInputs(
         [
             $"TFLM_LIB={library.LibraryPath}",
@@ -35,7 +36,7 @@ public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmwa
             $"TFLM_KERNELS={library.Config.KernelName}",
             $"MODEL_DIR={modelDirectory}",
             $"ARENA_SIZE={arenaBytes.ToString(CultureInfo.InvariantCulture)}",
-        ], [Path.Combine(modelDirectory, "model_data.c"), Path.Combine(modelDirectory, "model_ops.h"), library.LibraryPath]);
+        ], [Path.Combine(modelDirectory, "model_ops.h"), library.LibraryPath], [new BuildPayload(model.Path, "model.tflite")]);
         var image = await firmware.BuildAsync(board, App, cancellationToken, extra);
         return new TflmFirmware(image with
         {
@@ -45,25 +46,23 @@ public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmwa
         }, library, model, arenaBytes);
     }
 
-    /// <summary>model_data.c (the .tflite bytes, 16-byte aligned, in flash) and model_ops.h, in a folder named by their content.</summary>
-    private async Task<string> WriteModelSourcesAsync(TfliteModel model, string resolver, CancellationToken cancellationToken)
+    /// <summary>model_ops.h, the op resolver for the model's operators, in a folder named by its content (models with the same operators share it).</summary>
+    private async Task<string> WriteResolverAsync(string resolver, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(model.Path, cancellationToken);
-        var key = Convert.ToHexString(SHA256.HashData([.. bytes, .. Encoding.UTF8.GetBytes(resolver)]))[..16].ToLowerInvariant();
-        var directory = Path.Combine(paths.CacheDirectory, "models", key);
-        if (File.Exists(Path.Combine(directory, "model_data.c")))
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resolver)))[..16].ToLowerInvariant();
+        var directory = Path.Combine(paths.CacheDirectory, "resolvers", key);
+        if (File.Exists(Path.Combine(directory, "model_ops.h")))
         {
             return directory;
         }
         var scratch = $"{directory}.{Environment.ProcessId}.tmp";
         Directory.CreateDirectory(scratch);
-        await File.WriteAllTextAsync(Path.Combine(scratch, "model_data.c"), ModelSource.CArray(Path.GetFileName(model.Path), bytes), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(scratch, "model_ops.h"), resolver, cancellationToken);
         try
         {
             Directory.Move(scratch, directory);
         }
-        catch (IOException) when (File.Exists(Path.Combine(directory, "model_data.c")))
+        catch (IOException) when (File.Exists(Path.Combine(directory, "model_ops.h")))
         {
             Directory.Delete(scratch, recursive: true);
         }
@@ -71,7 +70,7 @@ public sealed class TflmRunnerBuilder(HarnessPaths paths, FirmwareBuilder firmwa
     }
 }
 
-/// <summary>The model as C source: the .tflite bytes in a 16-byte aligned const array (flash on a board).</summary>
+/// <summary>The model as C source: the .tflite bytes in a 16-byte aligned const array (the host runner's build).</summary>
 public static class ModelSource
 {
     public static string CArray(string name, byte[] bytes)
