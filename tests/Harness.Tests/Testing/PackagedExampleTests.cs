@@ -66,6 +66,9 @@ public class PackagedExampleTests
             }
             Assert.That(Directory.GetFiles(Path.Combine(example, "ModelTests", "bin"), "*.log", SearchOption.AllDirectories), Is.Not.Empty,
                 "the console logs are written beside the results, for the attachments");
+            // The example's test host kept warm QEMU sessions for its YAML cases: they end with it.
+            await Task.Delay(TimeSpan.FromSeconds(1), limit.Token);
+            Assert.That(EmulatorsOfOtherTestHosts(), Is.Empty, "no emulator of the example's test run is left running");
 
             var tools = Path.Combine(work, "tools");
             await DotnetAsync(work, work, limit.Token, "tool", "install", "Harness.Cli", "--version", "0.9.0", "--tool-path", tools, "--add-source", feed);
@@ -92,6 +95,30 @@ public class PackagedExampleTests
         var output = result.StandardOutput + result.StandardError;
         Assert.That(result.ExitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)} failed:{Environment.NewLine}{Indented(output)}");
         return output;
+    }
+
+    /// <summary>Emulators started by Harness.Testing in another test host (their work folders are runs/tests-&lt;pid&gt;), still running.</summary>
+    private static List<string> EmulatorsOfOtherTestHosts()
+    {
+        var own = $"/runs/tests-{Environment.ProcessId}/";
+        var left = new List<string>();
+        foreach (var process in Directory.GetDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsDigit)))
+        {
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ');
+                if ((command.Contains("qemu-system-arm", StringComparison.Ordinal) || command.Contains("renode", StringComparison.OrdinalIgnoreCase))
+                    && command.Contains("/runs/tests-", StringComparison.Ordinal) && !command.Contains(own, StringComparison.Ordinal))
+                {
+                    left.Add($"{Path.GetFileName(process)}: {command}");
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while it was looked at.
+            }
+        }
+        return left;
     }
 
     private static string Indented(string text) => string.Join(Environment.NewLine, text.Split('\n').Select(line => $"    | {line.TrimEnd()}"));
