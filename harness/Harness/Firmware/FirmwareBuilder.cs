@@ -84,21 +84,12 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
         await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
-        if (File.Exists(elf))
+        if (CachedUnderLock(outputDirectory, elf, board, app) is { } cached)
         {
-            if (CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
-            {
-                return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
-            }
-            // A damaged entry is never used: rebuilt from scratch, under the lock.
-            Directory.Delete(outputDirectory, recursive: true);
+            return cached;
         }
         var stopwatch = Stopwatch.StartNew();
-        var scratch = outputDirectory + ".building";
-        if (Directory.Exists(scratch))
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
+        var scratch = FreshScratch(outputDirectory);
         var generated = Path.Combine(scratch, "generated");
         Directory.CreateDirectory(generated);
         await File.WriteAllTextAsync(Path.Combine(generated, BoardHeader.FileName), header, cancellationToken);
@@ -120,13 +111,9 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         Directory.CreateDirectory(Path.GetDirectoryName(outputDirectory)!);
         await using var workLock = await FileLock.AcquireAsync(workDirectory + ".lock", cancellationToken);
         await using var buildLock = await FileLock.AcquireAsync(outputDirectory + ".lock", cancellationToken);
-        if (File.Exists(elf))
+        if (CachedUnderLock(outputDirectory, elf, board, app) is { } cached)
         {
-            if (CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
-            {
-                return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
-            }
-            Directory.Delete(outputDirectory, recursive: true);
+            return cached;
         }
         var stopwatch = Stopwatch.StartNew();
         var payloadDirectory = Path.Combine(workDirectory, "payload");
@@ -161,11 +148,7 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
             TryDelete(workDirectory);
             throw;
         }
-        var scratch = outputDirectory + ".building";
-        if (Directory.Exists(scratch))
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
+        var scratch = FreshScratch(outputDirectory);
         Directory.CreateDirectory(scratch);
         foreach (var product in new[] { "firmware.elf", "firmware.map" })
         {
@@ -178,6 +161,32 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         CacheSeal.Seal(Path.Combine(scratch, "firmware.elf"));
         Directory.Move(scratch, outputDirectory);
         return Loaded(elf, board, app, stopwatch.Elapsed, fromCache: false);
+    }
+
+    /// <summary>The entry another builder finished while this one waited for the lock; a damaged entry is never used, it is deleted to be rebuilt.</summary>
+    private FirmwareImage? CachedUnderLock(string outputDirectory, string elf, BoardDescription board, string app)
+    {
+        if (!File.Exists(elf))
+        {
+            return null;
+        }
+        if (CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
+        {
+            return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
+        }
+        Directory.Delete(outputDirectory, recursive: true);
+        return null;
+    }
+
+    /// <summary>The folder a build is written in before it moves into place whole (left over from a stopped build: removed).</summary>
+    private static string FreshScratch(string outputDirectory)
+    {
+        var scratch = outputDirectory + ".building";
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+        return scratch;
     }
 
     private static void TryDelete(string directory)
