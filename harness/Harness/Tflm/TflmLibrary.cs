@@ -105,7 +105,7 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
             lock (output)
             {
                 output.AppendLine(line);
-                // One compiler command per object: the share done and the time left, every 5 %.
+                // One compiler command per object (V=1: TFLM's Makefile echoes its commands): the share done and the time left, every 5 %.
                 if (line.Contains(" -c ", StringComparison.Ordinal) && bar.Compiled(stopwatch.Elapsed) is { } report)
                 {
                     progress?.Report(report);
@@ -120,7 +120,7 @@ public sealed class TflmLibraryBuilder(HarnessPaths paths, TflmCheckout tflm)
         try
         {
             // Tethered: a make of many minutes must not run on after a harness that was killed.
-            var tethered = await Emulation.Tether.CommandAsync(make, [.. arguments, $"-j{Environment.ProcessorCount}", "microlite"], paths.CacheDirectory, cancellationToken);
+            var tethered = await Emulation.Tether.CommandAsync(make, [.. arguments, "V=1", $"-j{Environment.ProcessorCount}", "microlite"], paths.CacheDirectory, cancellationToken);
             result = await tethered
                 .WithWorkingDirectory(tflm.Root)
                 .WithEnvironmentVariables(environment)
