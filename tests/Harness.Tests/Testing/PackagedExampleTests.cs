@@ -66,9 +66,14 @@ public class PackagedExampleTests
             }
             Assert.That(Directory.GetFiles(Path.Combine(example, "ModelTests", "bin"), "*.log", SearchOption.AllDirectories), Is.Not.Empty,
                 "the console logs are written beside the results, for the attachments");
-            // The example's test host kept warm QEMU sessions for its YAML cases: they end with it.
-            await Task.Delay(TimeSpan.FromSeconds(1), limit.Token);
-            Assert.That(EmulatorsOfOtherTestHosts(), Is.Empty, "no emulator of the example's test run is left running");
+            // The example's test host kept warm QEMU sessions for its YAML cases: they end with it (the host may still be
+            // closing when 'dotnet test' returns; the tether polls for its parent every 50 ms).
+            var left = EmulatorsOfOtherTestHosts();
+            for (var wait = System.Diagnostics.Stopwatch.StartNew(); left.Count > 0 && wait.Elapsed < TimeSpan.FromSeconds(15); left = EmulatorsOfOtherTestHosts())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), limit.Token);
+            }
+            Assert.That(left, Is.Empty, "no emulator of the example's test run is left running");
 
             var tools = Path.Combine(work, "tools");
             await DotnetAsync(work, work, limit.Token, "tool", "install", "Harness.Cli", "--version", "0.9.0", "--tool-path", tools, "--add-source", feed);
