@@ -119,7 +119,8 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         var payloadDirectory = Path.Combine(workDirectory, "payload");
         try
         {
-            if (!File.Exists(Path.Combine(workDirectory, "CMakeCache.txt")))
+            var configure = !File.Exists(Path.Combine(workDirectory, "CMakeCache.txt"));
+            if (configure)
             {
                 if (Directory.Exists(workDirectory))
                 {
@@ -129,16 +130,24 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
                 Directory.CreateDirectory(generated);
                 Directory.CreateDirectory(payloadDirectory);
                 await File.WriteAllTextAsync(Path.Combine(generated, BoardHeader.FileName), header, cancellationToken);
-                foreach (var file in payload)
-                {
-                    File.Copy(file.SourceFile, Path.Combine(payloadDirectory, file.Name), overwrite: true);
-                }
-                await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", workDirectory, .. definitions.Select(d => $"-D{d}"), $"-DBOARD_CONFIG_DIR={generated}",
-                    $"-DPAYLOAD_DIR={payloadDirectory}"], "configure", cancellationToken);
             }
             foreach (var file in payload)
             {
-                File.Copy(file.SourceFile, Path.Combine(payloadDirectory, file.Name), overwrite: true);
+                // A copy keeps the source's time, which can be older than the object built from the last payload: marked new,
+                // so the build sees the change. A read-only source (a model in a read-only checkout) gives a read-only copy the next copy could not replace.
+                var copy = Path.Combine(payloadDirectory, file.Name);
+                if (File.Exists(copy))
+                {
+                    File.SetAttributes(copy, FileAttributes.Normal);
+                }
+                File.Copy(file.SourceFile, copy, overwrite: true);
+                File.SetAttributes(copy, FileAttributes.Normal);
+                File.SetLastWriteTimeUtc(copy, DateTime.UtcNow);
+            }
+            if (configure)
+            {
+                await RunAsync(cmake, ["-S", paths.FirmwareDirectory, "-B", workDirectory, .. definitions.Select(d => $"-D{d}"),
+                    $"-DBOARD_CONFIG_DIR={Path.Combine(workDirectory, "generated")}", $"-DPAYLOAD_DIR={payloadDirectory}"], "configure", cancellationToken);
             }
             await RunAsync(cmake, ["--build", workDirectory, "--parallel", Environment.ProcessorCount.ToString()], "build", cancellationToken);
         }
