@@ -55,9 +55,9 @@ public static partial class Judge
         return new Verdict(checks, figures);
     }
 
-    /// <summary>TFLM says "Failed to resize buffer" when the arena is short; the hint names the knob that fixes it.</summary>
-    static string ArenaHint(BootInfo boot) =>
-        boot.Status == "allocate-tensors-failed"
+    /// <summary>TFLM says "Failed to resize buffer" when the arena is short (and other words for other failures); the hint names the knob that fixes it.</summary>
+    static string ArenaHint(BootInfo boot, string tflmSays) =>
+        boot.Status == "allocate-tensors-failed" && tflmSays.Contains("Failed to resize buffer", StringComparison.Ordinal)
             ? $" (the tensor arena{(boot.ArenaBytes is { } bytes ? $" of {bytes:N0} bytes" : "")} is too small for this model: raise it, 'arena:' in a scenario or arenaBytes in code, or leave it to the host's measure with 'arena: auto')"
             : "";
 
@@ -67,7 +67,7 @@ public static partial class Judge
         var model = plan.Model;
         if (!seen.Boot.Ready)
         {
-            return new Verdict([new Check("model set-up", false, "TFLM allocates the model's tensors", $"{seen.Boot.Status}: {seen.TflmSays}{ArenaHint(seen.Boot)}")], Figures.Of(run.Image));
+            return new Verdict([new Check("model set-up", false, "TFLM allocates the model's tensors", $"{seen.Boot.Status}: {seen.TflmSays}{ArenaHint(seen.Boot, seen.TflmSays)}")], Figures.Of(run.Image));
         }
         var described = TensorsAsDescribed(model.Inputs, model.Outputs, seen.InputTensors ?? [], seen.OutputTensors ?? []);
         if (!described.Passed || seen.Invoke is not { } invoke)

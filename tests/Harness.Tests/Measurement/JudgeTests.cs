@@ -92,9 +92,9 @@ public class JudgeTests
 
     private static DeviceTensor Device(TensorInfo t) => new(t.Type.Name(), t.Shape, t.Quantization!.Scale, (int)t.Quantization.ZeroPoint, (uint)t.Bytes);
 
-    private static ModelObservation Seen(sbyte[] output, string? kernels = "reference", bool ok = true, string status = "ok") =>
+    private static ModelObservation Seen(sbyte[] output, string? kernels = "reference", bool ok = true, string status = "ok", string tflmSays = "TFLM said: bad") =>
         new(Boot(kernels: kernels, status: status), [Device(Input)], [Device(Output)], new InvokeResult(ok, 5_643, 1, 1, 0), 0.01, 5_643,
-            ok ? [output.Select(v => (byte)v).ToArray()] : [], [new OperatorTicks("FULLY_CONNECTED", 5_000)], new RunnerStats(8192, 900, 0, 1, 676, 4096), "TFLM said: bad");
+            ok ? [output.Select(v => (byte)v).ToArray()] : [], [new OperatorTicks("FULLY_CONNECTED", 5_000)], new RunnerStats(8192, 900, 0, 1, 676, 4096), tflmSays);
 
     private static HostReference Host(sbyte[]? golden) => new([[20]], golden is null ? null : [golden.Select(v => (byte)v).ToArray()]);
 
@@ -107,6 +107,14 @@ public class JudgeTests
         Assert.That(verdict.Checks.Select(c => c.Name), Is.EqualTo(new[] { "tensors on the board", "invoke", "counter vs emulator", "output 0 values", "output 0 top-1", "output 0 vs host golden" }));
         Assert.That(verdict.Model!.Outputs.Single().Values, Is.EqualTo(new[] { 0.5, 1.0, 0.0 }).Within(1e-6));
         Assert.That((verdict.Model.ArenaUsedBytes, verdict.Model.Kernels, verdict.Model.Operators.Single().Cycles), Is.EqualTo((676L, KernelSet.Reference, 5_000L)));
+    }
+
+    [Test]
+    public void AnArenaTooSmallIsNamedWithItsSizeAndTheKnob()
+    {
+        var short_ = Seen([], status: "allocate-tensors-failed", tflmSays: "Failed to resize buffer. Requested: 144, available 132, missing: 12") with { InputTensors = null, OutputTensors = null, Invoke = null };
+        var check = Judge.Model(ModelPlan(), short_, Host(null), [], Context()).Checks.Single();
+        Assert.That(check.Actual, Does.StartWith("allocate-tensors-failed: Failed to resize buffer. Requested: 144").And.Contain("(the tensor arena of 4,096 bytes is too small for this model"));
     }
 
     [Test]
