@@ -157,3 +157,57 @@ void link_upload_ack(const link_frame_t *request, const link_upload_t *upload)
     link_put_u32(ack, upload->received);
     link_respond(request, ack, sizeof ack);
 }
+
+void link_bulk_ack(const link_frame_t *request, const link_upload_t *upload, const void *window, uint32_t window_size)
+{
+    uint8_t ack[12];
+    link_put_u32(ack, upload->received);
+    link_put_u32(ack + 4, (uint32_t)(uintptr_t)window);
+    link_put_u32(ack + 8, window_size);
+    link_respond(request, ack, sizeof ack);
+}
+
+static char *put_hex(char *out, uint32_t value)
+{
+    static const char digits[] = "0123456789abcdef";
+    *out++ = '0';
+    *out++ = 'x';
+    for (int shift = 28; shift >= 0; shift -= 4) {
+        *out++ = digits[(value >> shift) & 0xFu];
+    }
+    return out;
+}
+
+bool link_bulk_commit(const link_frame_t *request, link_upload_t *upload, const uint8_t *window, uint32_t window_size, uint32_t *count)
+{
+    if (request->length != 13) {
+        link_respond_error(request, LINK_ERR_BAD_REQUEST, "BULK_COMMIT takes slot u8 + offset u32 + count u32 + crc u32");
+        return false;
+    }
+    uint32_t offset = link_get_u32(request->body + 1);
+    uint32_t length = link_get_u32(request->body + 5);
+    uint32_t announced = link_get_u32(request->body + 9);
+    if (offset + length <= upload->received && offset < upload->received) {
+        // A repeat of a commit already taken (its acknowledgement was lost): acknowledge it again.
+        *count = 0;
+        return true;
+    }
+    if (offset != upload->received || length > window_size || length > upload->expected - upload->received) {
+        link_respond_error(request, LINK_ERR_OUT_OF_ORDER, "bulk commit does not follow the bytes received or overruns the window");
+        return false;
+    }
+    uint32_t found = crc32_final(crc32_update(crc32_init(), window, length));
+    if (found != announced) {
+        // "bulk write CRC mismatch: host 0x........, memory 0x........"
+        char message[64] = "bulk write CRC mismatch: host ";
+        char *end = put_hex(message + strlen(message), announced);
+        memcpy(end, ", memory ", 9);
+        end = put_hex(end + 9, found);
+        *end = 0;
+        link_respond_error(request, LINK_ERR_BAD_REQUEST, message);
+        return false;
+    }
+    upload->received += length;
+    *count = length;
+    return true;
+}

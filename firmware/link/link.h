@@ -20,6 +20,8 @@ enum link_type {
     LINK_INVOKE = 0x04,
     LINK_STATS = 0x05,
     LINK_DOWNLOAD = 0x06,
+    LINK_BULK_BEGIN = 0x07,
+    LINK_BULK_COMMIT = 0x08,
     LINK_RESPONSE = 0x80, // a response is its request's type | LINK_RESPONSE, same seq
 
     LINK_BOOT = 0x70,     // device-initiated: sent once after reset (body as HELLO's)
@@ -67,6 +69,18 @@ void link_upload_begin(const link_frame_t *request, link_upload_t *upload, uint3
 bool link_upload_chunk(const link_frame_t *request, link_upload_t *upload, const uint8_t **data, uint32_t *count);
 void link_upload_ack(const link_frame_t *request, const link_upload_t *upload);
 
+// A bulk upload: the host writes the bytes straight into a window of RAM the app names, the way a
+// debug probe writes target memory, and the UART carries only the announcement and the check.
+// BULK_BEGIN (slot u8, total u32) and each BULK_COMMIT (slot u8, offset u32, count u32, CRC-32 u32 of
+// the bytes written) are answered with: received u32, window address u32, window size u32. A commit
+// takes window[0, count) as the upload's bytes [offset, offset + count) only if their CRC-32, computed
+// here over the window, is the one the host announced.
+void link_bulk_ack(const link_frame_t *request, const link_upload_t *upload, const void *window, uint32_t window_size);
+// Checks a BULK_COMMIT against the upload and the window's bytes. Returns the bytes the app must take
+// now from the window (count 0 for a repeat of a commit already taken), or false after answering with
+// an error (a CRC mismatch names both CRCs). The app takes them, then calls link_bulk_ack.
+bool link_bulk_commit(const link_frame_t *request, link_upload_t *upload, const uint8_t *window, uint32_t window_size, uint32_t *count);
+
 // An app's answers to the host's requests; link_serve() answers the rest (HELLO with the app's
 // identity text; a request whose handler is NULL with LINK_ERR_UNKNOWN_TYPE).
 typedef struct {
@@ -76,6 +90,8 @@ typedef struct {
     void (*invoke)(const link_frame_t *request);
     void (*download)(const link_frame_t *request);
     void (*stats)(const link_frame_t *request);
+    void (*bulk_begin)(const link_frame_t *request);  // NULL: the host keeps to UPLOAD_CHUNKs
+    void (*bulk_commit)(const link_frame_t *request);
 } link_handlers_t;
 
 // Sends the BOOT frame, then answers requests forever.

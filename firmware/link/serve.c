@@ -53,6 +53,12 @@ void link_serve(const link_handlers_t *handlers)
         case LINK_STATS:
             answer(&request, handlers->stats);
             break;
+        case LINK_BULK_BEGIN:
+            answer(&request, handlers->bulk_begin);
+            break;
+        case LINK_BULK_COMMIT:
+            answer(&request, handlers->bulk_commit);
+            break;
         default:
             answer(&request, 0);
             break;

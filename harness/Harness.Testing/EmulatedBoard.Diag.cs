@@ -9,20 +9,25 @@ public sealed partial class EmulatedBoard
 {
     private static readonly TimeSpan RegionWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>Uploads bytes to the diagnostic app over the emulated UART and reads back the CRC-32 of what it received.</summary>
+    /// <summary>
+    /// Uploads bytes to the diagnostic app and reads back the CRC-32 of what it received: over the emulated UART, or for
+    /// 1 KiB and more by the bulk path (the emulator writes the board's RAM, the UART announces and checks each window).
+    /// </summary>
     /// <param name="data">The bytes to send.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
-    public async Task<Upload> UploadAsync(byte[] data, CancellationToken cancellationToken = default)
+    /// <param name="path">The harness's choice (<see cref="UploadPath.Auto"/>), or the UART or the bulk path forced.</param>
+    public async Task<Upload> UploadAsync(byte[] data, CancellationToken cancellationToken = default, UploadPath path = UploadPath.Auto)
     {
         var boot = RequireDiag();
         var diag = new DiagClient(link);
         var clock = Stopwatch.StartNew();
-        var (crc, bytes) = await StepAsync($"the upload of {data.Length} B", async (watch, token) =>
+        var (receipt, crc, bytes) = await StepAsync($"the upload of {data.Length} B", async (watch, token) =>
         {
-            await watch.Await($"the upload of {data.Length} bytes", diag.UploadAsync(data, boot.MaxBody, null, token));
-            return await watch.Await("the checksum", diag.ChecksumAsync(token));
+            var sent = await watch.Await($"the upload of {data.Length} bytes", diag.UploadAsync(data, boot.MaxBody, null, token, path));
+            var (deviceCrc, deviceBytes) = await watch.Await("the checksum", diag.ChecksumAsync(token));
+            return (sent, deviceCrc, deviceBytes);
         }, cancellationToken);
-        return new Upload(data.Length, Crc32.HashToUInt32(data), bytes, crc, data.Length / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+        return new Upload(data.Length, Crc32.HashToUInt32(data), bytes, crc, data.Length / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), receipt.Path);
     }
 
     /// <summary>Runs the diagnostic app's measured workload: the emulator's instruction count, the firmware's counter as cycles, the silicon estimate.</summary>

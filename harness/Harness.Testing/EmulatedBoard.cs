@@ -56,7 +56,7 @@ public sealed partial class EmulatedBoard : IAsyncDisposable
         this.slot = slot;
         this.silicon = silicon;
         this.resolve = resolve;
-        link = new LinkClient(warm.Session.Console, transcript);
+        link = new LinkClient(warm.Session.Console, transcript, warm.Session.TargetMemory);
     }
 
     /// <summary>The board's id in the catalog (platforms/&lt;id&gt;.yaml).</summary>
@@ -197,7 +197,7 @@ public sealed partial class EmulatedBoard : IAsyncDisposable
         {
             throw Outcomes.Fail($"{Context}: the reset failed: {e.Message}");
         }
-        link = new LinkClient(warm.Session.Console, transcript);
+        link = new LinkClient(warm.Session.Console, transcript, warm.Session.TargetMemory);
         model = null;
         diagBoot = null;
         stackHighWater = null;

@@ -175,8 +175,9 @@ public sealed record Workload(uint Result, uint Expected, Figure Instructions, F
 /// <param name="HostCrc">CRC-32 of what the host sent.</param>
 /// <param name="DeviceBytes">Bytes the device received.</param>
 /// <param name="DeviceCrc">CRC-32 of what the device received.</param>
-/// <param name="BytesPerSecond">The upload's throughput over the emulated UART, in wall time.</param>
-public sealed record Upload(long Bytes, uint HostCrc, long DeviceBytes, uint DeviceCrc, double BytesPerSecond)
+/// <param name="BytesPerSecond">The upload's throughput, in wall time.</param>
+/// <param name="Path">The way it went: "uart", or "bulk (QEMU gdbstub)" / "bulk (Renode sysbus)".</param>
+public sealed record Upload(long Bytes, uint HostCrc, long DeviceBytes, uint DeviceCrc, double BytesPerSecond, string Path)
 {
     /// <summary>Whether every byte arrived as sent.</summary>
     public bool Intact => Bytes == DeviceBytes && HostCrc == DeviceCrc;

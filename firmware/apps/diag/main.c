@@ -1,6 +1,7 @@
 // Diagnostic app (no ML): proves the board, the link and the measurements work.
 //   HELLO               -> board, app and firmware identity
 //   UPLOAD_BEGIN/CHUNK  -> folds every byte into a CRC-32 as it arrives (no buffer needed)
+//   BULK_BEGIN/COMMIT   -> the same, for bytes the host wrote into a window of RAM as a debug probe would
 //   INVOKE op=CHECKSUM  -> the CRC-32 and byte count of the upload
 //   INVOKE op=WORKLOAD  -> a fixed integer workload between the measure markers; a sixth byte picks a
 //                          timing kernel instead, whose cost the core's manual gives exactly
@@ -26,6 +27,11 @@ enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_G
 
 static link_upload_t upload;
 static uint32_t upload_crc;
+
+// The bulk window: a quarter of the board's RAM, at most 64 KiB, so the host commits a big upload in few rounds.
+#define BULK_WINDOW_QUARTER ((BOARD_RAM_SIZE / 4u) & ~15u)
+#define BULK_WINDOW (BULK_WINDOW_QUARTER < 65536u ? BULK_WINDOW_QUARTER : 65536u)
+static uint8_t bulk_window[BULK_WINDOW] __attribute__((aligned(16)));
 
 static size_t hello_text(char *out, size_t size) { return identity_text(out, size, ""); }
 
@@ -162,6 +168,27 @@ static void on_upload_chunk(const link_frame_t *req)
     }
 }
 
+static void on_bulk_begin(const link_frame_t *req)
+{
+    if (req->length != 5) {
+        link_respond_error(req, LINK_ERR_BAD_REQUEST, "BULK_BEGIN takes slot u8 + total u32");
+        return;
+    }
+    upload_crc = crc32_init();
+    upload.expected = link_get_u32(req->body + 1);
+    upload.received = 0;
+    link_bulk_ack(req, &upload, bulk_window, sizeof bulk_window);
+}
+
+static void on_bulk_commit(const link_frame_t *req)
+{
+    uint32_t count;
+    if (link_bulk_commit(req, &upload, bulk_window, sizeof bulk_window, &count)) {
+        upload_crc = crc32_update(upload_crc, bulk_window, count);
+        link_bulk_ack(req, &upload, bulk_window, sizeof bulk_window);
+    }
+}
+
 static void emit_garbage(uint16_t count)
 {
     uint32_t state = 0xC0FFEEu;
@@ -257,6 +284,8 @@ int main(void)
         .upload_chunk = on_upload_chunk,
         .invoke = on_invoke,
         .stats = on_stats,
+        .bulk_begin = on_bulk_begin,
+        .bulk_commit = on_bulk_commit,
     };
     link_serve(&handlers);
 }

@@ -118,30 +118,62 @@ bool ready(const link_frame_t *req)
     return true;
 }
 
-void on_upload_begin(const link_frame_t *req)
+// The input tensor an UPLOAD_BEGIN or BULK_BEGIN (slot u8, total u32) names, if it takes exactly that many bytes.
+TfLiteTensor *input_for(const link_frame_t *req)
 {
     if (!ready(req)) {
-        return;
+        return nullptr;
     }
     if (req->length != 5) {
-        link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_BEGIN takes slot u8 + total u32");
-        return;
+        link_respond_error(req, LINK_ERR_BAD_REQUEST, "UPLOAD_BEGIN and BULK_BEGIN take slot u8 + total u32");
+        return nullptr;
     }
     uint8_t slot = req->body[0];
     uint32_t total = link_get_u32(req->body + 1);
     if (slot >= interpreter->inputs_size()) {
         link_respond_error(req, LINK_ERR_BAD_REQUEST, "no input tensor with that index");
-        return;
+        return nullptr;
     }
     TfLiteTensor *tensor = interpreter->input(slot);
     if (total != tensor->bytes) {
         char message[96];
         snprintf(message, sizeof message, "input %u takes %lu bytes, not %lu", slot, (unsigned long)tensor->bytes, (unsigned long)total);
         link_respond_error(req, LINK_ERR_BAD_REQUEST, message);
+        return nullptr;
+    }
+    return tensor;
+}
+
+void on_upload_begin(const link_frame_t *req)
+{
+    if (TfLiteTensor *tensor = input_for(req)) {
+        upload_tensor = tensor;
+        link_upload_begin(req, &upload, (uint32_t)tensor->bytes);
+    }
+}
+
+// Bulk: the window is the rest of the tensor itself, so the host's writes land where TFLM reads them.
+void on_bulk_begin(const link_frame_t *req)
+{
+    if (TfLiteTensor *tensor = input_for(req)) {
+        upload_tensor = tensor;
+        upload.expected = (uint32_t)tensor->bytes;
+        upload.received = 0;
+        link_bulk_ack(req, &upload, tensor->data.raw, upload.expected);
+    }
+}
+
+void on_bulk_commit(const link_frame_t *req)
+{
+    if (upload_tensor == nullptr) {
+        link_respond_error(req, LINK_ERR_BAD_REQUEST, "BULK_COMMIT before BULK_BEGIN");
         return;
     }
-    upload_tensor = tensor;
-    link_upload_begin(req, &upload, total);
+    uint32_t count;
+    if (link_bulk_commit(req, &upload, reinterpret_cast<const uint8_t *>(upload_tensor->data.raw) + upload.received,
+                         upload.expected - upload.received, &count)) {
+        link_bulk_ack(req, &upload, upload_tensor->data.raw + upload.received, upload.expected - upload.received);
+    }
 }
 
 void on_upload_chunk(const link_frame_t *req)
@@ -295,7 +327,7 @@ int main()
     tflm_glue_route_log_to_link();
     set_up();
     static const link_handlers_t handlers = {
-        hello_text, on_upload_begin, on_upload_chunk, on_invoke, on_download, on_stats,
+        hello_text, on_upload_begin, on_upload_chunk, on_invoke, on_download, on_stats, on_bulk_begin, on_bulk_commit,
     };
     link_serve(&handlers);
 }

@@ -37,6 +37,9 @@ public interface IEmulatorSession : IAsyncDisposable
     /// <summary>The board's console UART as a byte stream (valid across resets).</summary>
     Stream Console { get; }
 
+    /// <summary>Writes the board's memory as a debug probe would (the link's bulk path), or null where this session cannot.</summary>
+    Link.ITargetMemory? TargetMemory { get; }
+
     /// <summary>What the emulator itself observes: measured regions, fault-handler entries, its own exit.</summary>
     ChannelReader<EmulatorEvent> Events { get; }
 

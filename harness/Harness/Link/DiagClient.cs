@@ -14,9 +14,10 @@ public sealed class DiagClient(LinkClient link)
     public async Task<DeviceInfo> HelloAsync(CancellationToken cancellationToken) =>
         DeviceInfo.Parse(await link.RequestAsync(FrameType.Hello, [], cancellationToken));
 
-    /// <summary>Sends the bytes in acknowledged chunks; the device folds each into its CRC as it arrives.</summary>
-    public Task UploadAsync(ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken) =>
-        link.UploadAsync(0, data, maxBody, progress, cancellationToken);
+    /// <summary>Sends the bytes (over the UART or the bulk path); the device folds each into its CRC as it takes it.</summary>
+    public Task<UploadReceipt> UploadAsync(ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken,
+        UploadPath path = UploadPath.Auto) =>
+        link.UploadAsync(0, data, maxBody, progress, cancellationToken, path);
 
     public async Task<(uint Crc, uint Bytes)> ChecksumAsync(CancellationToken cancellationToken)
     {

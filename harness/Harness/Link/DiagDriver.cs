@@ -17,7 +17,7 @@ public static class DiagDriver
 
         var data = plan.Upload.Bytes();
         progress?.Report($"upload {data.Length} B");
-        await watch.Await($"the upload of {data.Length} bytes", diag.UploadAsync(data, boot.MaxBody, null, cancellationToken));
+        var upload = await watch.Await($"the upload of {data.Length} bytes", diag.UploadAsync(data, boot.MaxBody, null, cancellationToken, plan.Via));
         var (crc, bytes) = await watch.Await("the checksum", diag.ChecksumAsync(cancellationToken));
 
         progress?.Report("workload");
@@ -45,7 +45,7 @@ public static class DiagDriver
                 break;
         }
         return new DiagObservation(boot, hello.Protocol, Crc32.HashToUInt32(data), data.Length, crc, bytes, plan.WorkloadIterations,
-            workload.Value, workload.CounterTicks, instructions, stats, finale) { Mix = region?.Mix };
+            workload.Value, workload.CounterTicks, instructions, stats, finale) { Mix = region?.Mix, Upload = upload };
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ public enum FrameType : byte
     Invoke = 0x04,
     Stats = 0x05,
     Download = 0x06,
+    BulkBegin = 0x07,
+    BulkCommit = 0x08,
     Boot = 0x70,
     Log = 0x71,
     Fault = 0x72,

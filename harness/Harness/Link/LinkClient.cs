@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Hashing;
 using System.Text;
 using System.Threading.Channels;
 
@@ -37,10 +39,14 @@ public sealed class LinkClient : IAsyncDisposable
     private readonly Task readLoop;
     private byte sequence;
 
-    public LinkClient(Stream stream, ConsoleTranscript transcript)
+    private readonly ITargetMemory? targetMemory;
+
+    /// <param name="targetMemory">The emulator's way to write the board's memory, for the bulk path (null: the UART only).</param>
+    public LinkClient(Stream stream, ConsoleTranscript transcript, ITargetMemory? targetMemory = null)
     {
         this.stream = stream;
         this.transcript = transcript;
+        this.targetMemory = targetMemory;
         readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -109,9 +115,39 @@ public sealed class LinkClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes raw bytes to the device, outside the protocol (to test that it resynchronises).</summary>
-    /// <summary>UPLOAD_BEGIN then acknowledged UPLOAD_CHUNKs into the device's upload slot (an app-defined target).</summary>
-    public async Task UploadAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Below this many bytes the UART is as quick as stopping the board to write its memory.</summary>
+    public const int BulkThreshold = 1024;
+
+    /// <summary>
+    /// Uploads into the device's slot (an app-defined target): by the bulk path where the emulator can write the board's memory
+    /// and the firmware offers a window (<see cref="UploadPath.Auto"/>, for data of <see cref="BulkThreshold"/> bytes or more),
+    /// else by acknowledged UPLOAD_CHUNKs over the UART.
+    /// </summary>
+    public async Task<UploadReceipt> UploadAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken,
+        UploadPath path = UploadPath.Auto)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (path == UploadPath.Bulk && targetMemory is null)
+        {
+            throw new LinkProtocolException("the bulk path was asked for, and this emulator session cannot write the board's memory (a debugger attached, or no emulator)");
+        }
+        if (path == UploadPath.Bulk || (path == UploadPath.Auto && targetMemory is not null && data.Length >= BulkThreshold))
+        {
+            if (await TryBulkAsync(slot, data, progress, cancellationToken))
+            {
+                return new UploadReceipt($"bulk ({targetMemory!.Name})", data.Length, stopwatch.Elapsed);
+            }
+            if (path == UploadPath.Bulk)
+            {
+                throw new LinkProtocolException("the bulk path was asked for, and the firmware does not offer it (no BULK_BEGIN handler)");
+            }
+        }
+        await UploadByUartAsync(slot, data, maxBody, progress, cancellationToken);
+        return new UploadReceipt("uart", data.Length, stopwatch.Elapsed);
+    }
+
+    /// <summary>UPLOAD_BEGIN then acknowledged UPLOAD_CHUNKs into the device's upload slot.</summary>
+    private async Task UploadByUartAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var begin = new byte[5];
         begin[0] = slot;
@@ -137,6 +173,65 @@ public sealed class LinkClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// BULK_BEGIN names a window of the board's RAM; the host writes the next bytes there, then BULK_COMMITs them with their
+    /// CRC-32, which the device checks over the window before taking them. False if the firmware has no bulk handler.
+    /// </summary>
+    private async Task<bool> TryBulkAsync(byte slot, ReadOnlyMemory<byte> data, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var begin = new byte[5];
+        begin[0] = slot;
+        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
+        byte[] ack;
+        try
+        {
+            ack = await RequestAsync(FrameType.BulkBegin, begin, cancellationToken);
+        }
+        catch (DeviceErrorException e) when (e.Code == UnknownType)
+        {
+            return false;
+        }
+        var (received, window, size) = BulkAck(ack, "BULK_BEGIN");
+        while (received < data.Length)
+        {
+            if (size == 0)
+            {
+                throw new LinkProtocolException($"the device offered an empty bulk window with {data.Length - received} bytes still to send");
+            }
+            var count = (int)Math.Min(size, (uint)(data.Length - received));
+            var bytes = data.Slice((int)received, count);
+            await targetMemory!.WriteAsync(window, bytes, cancellationToken);
+            var commit = new byte[13];
+            commit[0] = slot;
+            BinaryPrimitives.WriteUInt32LittleEndian(commit.AsSpan(1), received);
+            BinaryPrimitives.WriteUInt32LittleEndian(commit.AsSpan(5), (uint)count);
+            BinaryPrimitives.WriteUInt32LittleEndian(commit.AsSpan(9), Crc32.HashToUInt32(bytes.Span));
+            try
+            {
+                ack = await RequestAsync(FrameType.BulkCommit, commit, cancellationToken);
+            }
+            catch (DeviceErrorException e)
+            {
+                throw new LinkProtocolException($"bytes {received:N0}..{received + count:N0} of the upload, written to 0x{window:x8} by {targetMemory.Name}, " +
+                    $"were refused by the device: {e.DeviceMessage}");
+            }
+            var (next, nextWindow, nextSize) = BulkAck(ack, "BULK_COMMIT");
+            if (next != received + count)
+            {
+                throw new LinkProtocolException($"the device acknowledged {next} bytes after a bulk commit ending at {received + count}");
+            }
+            (received, window, size) = (next, nextWindow, nextSize);
+            progress?.Report(received);
+        }
+        return true;
+    }
+
+    private const byte UnknownType = 1;
+
+    private static (uint Received, uint Window, uint Size) BulkAck(byte[] ack, string request) => ack.Length == 12
+        ? (BinaryPrimitives.ReadUInt32LittleEndian(ack), BinaryPrimitives.ReadUInt32LittleEndian(ack.AsSpan(4)), BinaryPrimitives.ReadUInt32LittleEndian(ack.AsSpan(8)))
+        : throw new LinkProtocolException($"the answer to {request} has {ack.Length} bytes, not 12 (received, window address, window size)");
+
     /// <summary>DOWNLOADs a device buffer (slot) of known length, a frame at a time.</summary>
     public async Task<byte[]> DownloadAsync(byte slot, int length, int maxBody, CancellationToken cancellationToken)
     {
@@ -159,6 +254,7 @@ public sealed class LinkClient : IAsyncDisposable
         return data;
     }
 
+    /// <summary>Writes raw bytes to the device, outside the protocol (to test that it resynchronises).</summary>
     public async Task WriteRawAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         await requestLock.WaitAsync(cancellationToken);

@@ -21,7 +21,7 @@ public sealed class ModelClient(LinkClient link, int maxBody)
     public async Task<DeviceInfo> HelloAsync(CancellationToken cancellationToken) =>
         DeviceInfo.Parse(await link.RequestAsync(FrameType.Hello, [], cancellationToken));
 
-    public Task SetInputAsync(int index, byte[] data, CancellationToken cancellationToken) =>
+    public Task<UploadReceipt> SetInputAsync(int index, byte[] data, CancellationToken cancellationToken) =>
         link.UploadAsync((byte)index, data, maxBody, null, cancellationToken);
 
     public Task<byte[]> GetOutputAsync(int index, long bytes, CancellationToken cancellationToken) =>

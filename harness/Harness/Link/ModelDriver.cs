@@ -80,6 +80,7 @@ public sealed record ModelConnection(LinkClient Link, TfliteModel Model, BootInf
             throw new ArgumentException($"the model has {Model.Inputs.Count} input tensor(s); {inputs.Count} given", nameof(inputs));
         }
         var client = new ModelClient(Link, Boot.MaxBody);
+        var uploads = new List<UploadReceipt>();
         foreach (var (tensor, index) in Model.Inputs.Select((t, i) => (t, i)))
         {
             if (inputs[index].Length != tensor.Bytes)
@@ -87,7 +88,7 @@ public sealed record ModelConnection(LinkClient Link, TfliteModel Model, BootInf
                 throw new ArgumentException($"input {index} ({tensor}) takes {tensor.Bytes} B; {inputs[index].Length} B given", nameof(inputs));
             }
             progress?.Report($"input {index} ({tensor.Bytes} B)");
-            await watch.Await($"the upload of input {index}", client.SetInputAsync(index, inputs[index], cancellationToken));
+            uploads.Add(await watch.Await($"the upload of input {index}", client.SetInputAsync(index, inputs[index], cancellationToken)));
         }
         progress?.Report("invoke");
         var clock = Stopwatch.StartNew();
@@ -110,6 +111,7 @@ public sealed record ModelConnection(LinkClient Link, TfliteModel Model, BootInf
             OperatorInstructions = region is { } r && r.Parts.Count == profile.Count ? r.Parts : null,
             Mix = region?.Mix,
             OperatorMixes = region is { PartMixes: { } mixes } && mixes.Count == profile.Count ? mixes : null,
+            Upload = UploadReceipt.Combine(uploads),
         };
     }
 }

@@ -19,6 +19,9 @@ public sealed record DiagObservation(
 {
     /// <summary>The workload's instructions by timing class, where the emulator counted them.</summary>
     public Silicon.InstructionMix? Mix { get; init; }
+
+    /// <summary>How the upload went: its path and wall time.</summary>
+    public UploadReceipt? Upload { get; init; }
 }
 
 /// <summary>What happened after the workload when the scenario told the app to misbehave.</summary>
@@ -54,6 +57,9 @@ public sealed record ModelObservation(
     /// <summary>The inference's instructions by timing class, and each operator's, where the emulator counted them.</summary>
     public Silicon.InstructionMix? Mix { get; init; }
     public IReadOnlyList<Silicon.InstructionMix>? OperatorMixes { get; init; }
+
+    /// <summary>How the inputs went to the board: their paths, bytes and wall time together.</summary>
+    public UploadReceipt? Upload { get; init; }
 }
 
 /// <summary>A preprocessor model run window after window in one interpreter: the feature rows, and each window's cost.</summary>

@@ -18,7 +18,7 @@ public static partial class Judge
         {
             new("link protocol", seen.HelloProtocol == Frame.ProtocolVersion, $"version {Frame.ProtocolVersion}", $"version {seen.HelloProtocol}"),
             new("upload checksum", seen.DeviceCrc == seen.SentCrc && seen.DeviceBytes == seen.SentBytes,
-                $"CRC-32 0x{seen.SentCrc:x8} over {seen.SentBytes} B (host)", $"0x{seen.DeviceCrc:x8} over {seen.DeviceBytes} B (device)"),
+                $"CRC-32 0x{seen.SentCrc:x8} over {seen.SentBytes} B (host)", $"0x{seen.DeviceCrc:x8} over {seen.DeviceBytes} B (device){(seen.Upload is { } upload ? $", by {upload.Path}" : "")}"),
         };
         var expected = DiagClient.ExpectedWorkload(seen.WorkloadIterations, plan.Kernel);
         checks.Add(new Check("workload result", seen.WorkloadValue == expected, $"0x{expected:x8}", $"0x{seen.WorkloadValue:x8}"));
@@ -42,7 +42,7 @@ public static partial class Judge
                     $"{finale.GarbageSkipped} junk bytes skipped from the device; HELLO answered by '{finale.AppAfterGarbage}'{rounds}"));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run) };
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, seen.Boot.Counter, seen.Stats.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run), Upload = seen.Upload };
         checks.AddRange(Budgets(run.Budgets, figures));
         return new Verdict(checks, figures);
     }
@@ -93,7 +93,7 @@ public static partial class Judge
                 checks.AddRange(model.Outputs.Select((tensor, i) => AgainstGolden(i, TensorData.DecodeRaw(tensor, golden[i]), outputs[i].Raw, kernels)));
             }
         }
-        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run) };
+        var figures = Figures.Of(run.Image, seen.Instructions, cycles, counter, seen.Stats?.StackHighWater) with { Mix = seen.Mix, Estimate = Estimate(seen.Mix, run), Upload = seen.Upload };
         checks.AddRange(Budgets(run.Budgets, figures));
         var operators = seen.Profile.Select((p, i) => new OperatorCycles(i, p.Tag, run.Clock.CyclesFrom(p.Ticks, counter.CountsCoreCycles),
             seen.OperatorInstructions?[i], seen.OperatorMixes?[i]) { Estimate = Estimate(seen.OperatorMixes?[i], run) }).ToList();

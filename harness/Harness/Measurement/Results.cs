@@ -37,6 +37,9 @@ public sealed record Figures(
     /// <summary>The measured region's instructions by timing class (null where the emulator did not count them).</summary>
     public Silicon.InstructionMix? Mix { get; init; }
 
+    /// <summary>How the run's upload (the diag app's, or a model's inputs) reached the board: path, bytes, wall time.</summary>
+    public Link.UploadReceipt? Upload { get; init; }
+
     /// <summary>The measured region estimated on the silicon part, from the mix (null without a mix or a timing table).</summary>
     public Silicon.SiliconEstimate? Estimate { get; init; }
 

@@ -79,6 +79,13 @@ public static class JsonReport
                 ram_capacity_bytes = b.Figures.RamCapacityBytes,
                 instruction_mix = Mix(b.Figures.Mix),
                 silicon_estimate = Estimate(b.Figures.Estimate),
+                upload = b.Figures.Upload is not { } u ? null : new
+                {
+                    path = u.Path,
+                    bytes = u.Bytes,
+                    seconds = Math.Round(u.Elapsed.TotalSeconds, 4),
+                    bytes_per_second = Math.Round(u.BytesPerSecond),
+                },
             },
             checks = b.Checks,
             model = b.Model is not { } m ? null : new

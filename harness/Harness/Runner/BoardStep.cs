@@ -34,7 +34,7 @@ public sealed class BoardStep(SessionPool pool, IEmulator emulator, string workR
             }
             stage = "the board to reset";
             await warm.BeginScenarioAsync(image, window.Token);
-            await using var link = new LinkClient(warm.Session.Console, transcript);
+            await using var link = new LinkClient(warm.Session.Console, transcript, warm.Session.TargetMemory);
             var guard = new RunGuard(warm, link, window.Emulated is { } emulated ? new EmulatedLimit(emulated, image.Board.ClockHz) : null, window.Token);
             try
             {

@@ -109,7 +109,9 @@ public enum DiagFinale { None, Fault, Hang, Garbage, Overflow }
 
 /// <summary>What the diagnostic app is asked to do: upload and checksum, the fixed workload, then optionally misbehave.</summary>
 /// <param name="Bursts">With then: garbage, how many rounds of junk both ways, each followed by a HELLO that must be answered.</param>
-public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then, DiagKernel Kernel = DiagKernel.Xorshift, int Bursts = 1);
+/// <param name="Via">The upload's path: the harness's choice, or the UART or the bulk path forced (diag: { via: uart }).</param>
+public sealed record DiagPlan(UploadSource Upload, uint WorkloadIterations, DiagFinale Then, DiagKernel Kernel = DiagKernel.Xorshift, int Bursts = 1,
+    Link.UploadPath Via = Link.UploadPath.Auto);
 
 /// <summary>
 /// What the diag firmware's measured workload runs: the integer mix (xorshift), or a sequence whose cost the core's manual

@@ -141,7 +141,7 @@ public sealed partial class ScenarioParser
             return null;
         }
         var map = yaml.Mapping(node, "diag settings");
-        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "kernel", "then", "bursts");
+        yaml.RejectUnknownKeys(map, "upload", "seed", "workload", "kernel", "then", "bursts", "via");
         UploadSource upload = new RandomBytes(4096, 1);
         var seed = (int)(yaml.Integer(yaml.Optional(map, "seed"), "a random seed") ?? 1);
         switch (yaml.Optional(map, "upload"))
@@ -196,7 +196,13 @@ public sealed partial class ScenarioParser
         {
             yaml.Error(burstsNode!, "bursts must be between 1 and 100000");
         }
-        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then, kernel, (int)Math.Clamp(bursts, 1, 100_000));
+        var viaNode = yaml.Optional(map, "via");
+        var via = Link.UploadPath.Auto;
+        if (yaml.String(viaNode, "the upload's path") is { } viaText && !Enum.TryParse(viaText, ignoreCase: true, out via))
+        {
+            yaml.Error(viaNode!, $"unknown upload path '{viaText}'; expected one of: auto (the harness chooses), uart, bulk (the emulator writes the board's memory)");
+        }
+        return new DiagPlan(upload, (uint)Math.Clamp(workload, 0, uint.MaxValue), then, kernel, (int)Math.Clamp(bursts, 1, 100_000), via);
     }
 
     private static ConsoleExpectation? ParseConsole(YamlReader yaml, YamlMappingNode? root, FirmwareSpec? firmware)

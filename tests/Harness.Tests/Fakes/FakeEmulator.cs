@@ -56,6 +56,7 @@ public sealed class FakeSession(FirmwareImage firmware) : IEmulatorSession
     public FirmwareImage Firmware { get; private set; } = firmware;
     public string CommandLine => $"fake-emulator {Firmware.ElfPath}";
     public Stream Console => pipe.Host;
+    public Harness.Link.ITargetMemory? TargetMemory => null;
     public ChannelReader<EmulatorEvent> Events => events.Reader;
     public ClockModel Clock { get; } = new(1e9, 1_000_000_000, "fake: 1 instruction per ns");
     public Task<EmulatorExit> Exited => exited.Task;

@@ -103,6 +103,102 @@ public class LinkClientTests
         await Task.WhenAll(link.DisposeAsync().AsTask(), device.DisposeAsync().AsTask(), liar.DisposeAsync().AsTask(), liarDevice.DisposeAsync().AsTask());
     }
 
+    /// <summary>A device with 256 bytes of RAM and a 100-byte bulk window at 0x20000040, checking each commit's CRC as the firmware does.</summary>
+    private sealed class FakeBulkDevice : ITargetMemory
+    {
+        public const uint Window = 0x20000040;
+        public readonly byte[] Ram = new byte[256];
+        public readonly List<byte> Taken = [];
+        public string Name => "fake probe";
+        public int Writes;
+        public bool FlipNextWrite;
+
+        public Task WriteAsync(uint address, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            Writes++;
+            data.CopyTo(Ram.AsMemory((int)(address - 0x20000000)));
+            if (FlipNextWrite)
+            {
+                Ram[address - 0x20000000] ^= 1;
+                FlipNextWrite = false;
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task HandleAsync(Frame request, FakeDevice device)
+        {
+            static byte[] U32(params uint[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+            uint Read(int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(request.Body.AsSpan(at));
+            switch ((FrameType)request.Type)
+            {
+                case FrameType.BulkBegin:
+                    Taken.Clear();
+                    return device.RespondAsync(request, U32(0, Window, 100));
+                case FrameType.BulkCommit:
+                    var window = Ram.AsSpan((int)(Window - 0x20000000), (int)Read(5));
+                    var crc = FakeDevice.Crc(window.ToArray());
+                    if (crc != Read(9))
+                    {
+                        return device.RefuseAsync(request, 2, $"bulk write CRC mismatch: host 0x{Read(9):x8}, memory 0x{crc:x8}");
+                    }
+                    Taken.AddRange(window.ToArray());
+                    return device.RespondAsync(request, U32((uint)Taken.Count, Window, 100));
+                case FrameType.UploadBegin:
+                    Taken.Clear();
+                    return device.RespondAsync(request, U32(0));
+                case FrameType.UploadChunk:
+                    Taken.AddRange(request.Body.Skip(5));
+                    return device.RespondAsync(request, U32((uint)Taken.Count));
+                default:
+                    return device.RefuseAsync(request, 1, "unknown request type");
+            }
+        }
+    }
+
+    [Test]
+    public async Task ABulkUploadGoesThroughTheWindowInCommitsTheDeviceChecks()
+    {
+        var fake = new FakeBulkDevice();
+        var (host, deviceStream) = MemoryPipe.Create();
+        var device = new FakeDevice(deviceStream, fake.HandleAsync);
+        await using var link = new LinkClient(host, new ConsoleTranscript(), fake);
+        var data = Enumerable.Range(0, 1234).Select(i => (byte)(i * 13)).ToArray();
+
+        var receipt = await link.UploadAsync(0, data, 256, null, Soon);
+        Assert.That(fake.Taken, Is.EqualTo(data));
+        Assert.That(fake.Writes, Is.EqualTo(13), "1234 bytes through a 100-byte window");
+        Assert.That(receipt.Path, Is.EqualTo("bulk (fake probe)"));
+        Assert.That(device.Received.Count(f => f.Type == (byte)FrameType.UploadChunk), Is.Zero);
+
+        var small = await link.UploadAsync(0, data.AsMemory(0, 10), 256, null, Soon);
+        Assert.That((small.Path, fake.Taken.Count), Is.EqualTo(("uart", 10)), "below the threshold the UART is as quick");
+
+        fake.FlipNextWrite = true;
+        var refused = Assert.ThrowsAsync<LinkProtocolException>(() => link.UploadAsync(0, data, 256, null, Soon))!;
+        Assert.That(refused.Message, Does.StartWith("bytes 0..100 of the upload, written to 0x20000040 by fake probe, were refused by the device: bulk write CRC mismatch"));
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task FirmwareWithoutTheBulkPathGetsTheUploadOverTheUartUnlessBulkIsDemanded()
+    {
+        var app = new FakeDiagApp();
+        var (host, deviceStream) = MemoryPipe.Create();
+        var device = new FakeDevice(deviceStream, app.HandleAsync);
+        var probe = new FakeBulkDevice();
+        await using var link = new LinkClient(host, new ConsoleTranscript(), probe);
+        var data = new byte[3000];
+        var receipt = await link.UploadAsync(0, data, 256, null, Soon);
+        Assert.That((receipt.Path, probe.Writes), Is.EqualTo(("uart", 0)));
+        var demanded = Assert.ThrowsAsync<LinkProtocolException>(() => link.UploadAsync(0, data, 256, null, Soon, UploadPath.Bulk))!;
+        Assert.That(demanded.Message, Does.Contain("the firmware does not offer it"));
+
+        await using var noProbe = new LinkClient(new MemoryStream(), new ConsoleTranscript());
+        var none = Assert.ThrowsAsync<LinkProtocolException>(() => noProbe.UploadAsync(0, data, 256, null, Soon, UploadPath.Bulk))!;
+        Assert.That(none.Message, Does.Contain("cannot write the board's memory"));
+        await device.DisposeAsync();
+    }
+
     [Test]
     public async Task ADownloadAssemblesTheSlicesTheDeviceSends()
     {

@@ -24,6 +24,17 @@ public class ScenarioParserTests
     }
 
     [Test]
+    public void TheDiagUploadsPathIsTheHarnesssChoiceUnlessTheScenarioNamesOne()
+    {
+        Assert.That(TestEnvironment.Parser.ParseFile(TestEnvironment.NewScenarioFile("name: x\nboards: [stm32f4]\nfirmware: diag\n")).Diag?.Via ?? Harness.Link.UploadPath.Auto,
+            Is.EqualTo(Harness.Link.UploadPath.Auto));
+        var uart = TestEnvironment.Parser.ParseFile(TestEnvironment.NewScenarioFile("name: x\nboards: [stm32f4]\nfirmware: diag\ndiag: { upload: 1MiB, via: uart }\n"));
+        Assert.That(uart.Diag!.Via, Is.EqualTo(Harness.Link.UploadPath.Uart));
+        var error = SingleError("name: x\nboards: [stm32f4]\nfirmware: diag\ndiag: { via: pigeon }\n");
+        Assert.That(error.Message, Does.Contain("unknown upload path 'pigeon'").And.Contain("uart, bulk"));
+    }
+
+    [Test]
     public void MalformedYamlNamesLineAndColumn()
     {
         var error = SingleError("name: x\nboards: [stm32f4\nfirmware: diag\n");

@@ -19,6 +19,9 @@ public class EmulatedBoardTests
         var upload = await device.UploadAsync(data);
         Assert.That(upload.Intact, Is.True, $"CRC 0x{upload.HostCrc:x8} sent, 0x{upload.DeviceCrc:x8} received");
         Assert.That(upload.DeviceBytes, Is.EqualTo(data.Length));
+        Assert.That(upload.Path, Is.EqualTo("bulk (QEMU gdbstub)"), "64 KiB go by the bulk path");
+        var byUart = await device.UploadAsync(data.AsSpan(0, 2048).ToArray(), path: Harness.Link.UploadPath.Uart);
+        Assert.That((byUart.Intact, byUart.Path), Is.EqualTo((true, "uart")));
 
         var small = await device.WorkloadAsync(1_000);
         var middle = await device.WorkloadAsync(3_000);

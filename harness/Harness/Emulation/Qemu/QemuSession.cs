@@ -21,6 +21,7 @@ public sealed class QemuSession : IEmulatorSession
     private readonly EmulatorProcess process = new();
     private NetworkStream? console;
     private QmpClient? qmp;
+    private GdbStubMemory? gdbStub;
     private Task? tail;
 
     private QemuSession(FirmwareImage firmware, string commandLine, string version)
@@ -43,6 +44,9 @@ public sealed class QemuSession : IEmulatorSession
     public ClockModel Clock { get; }
     public Task<EmulatorExit> Exited => process.Exited;
 
+    /// <summary>QEMU's GDB stub, connected to the harness, unless the user's debugger has it (--debug).</summary>
+    public Link.ITargetMemory? TargetMemory => gdbStub;
+
     /// <param name="cacheDirectory">Where the tether that ties QEMU's life to the harness is built.</param>
     public static async Task<QemuSession> StartAsync(string qemu, string plugin, string version, string cacheDirectory, EmulationRequest request, CancellationToken cancellationToken)
     {
@@ -51,7 +55,8 @@ public sealed class QemuSession : IEmulatorSession
         File.WriteAllText(eventsFile, "");
         using var uart = new LoopbackListener();
         using var control = new LoopbackListener();
-        var arguments = Arguments(request, plugin, eventsFile, uart.Port, control.Port);
+        using var probe = new LoopbackListener();
+        var arguments = Arguments(request, plugin, eventsFile, uart.Port, control.Port, probe.Port);
         var session = new QemuSession(request.Firmware, $"{qemu} {string.Join(' ', arguments.Select(Quote))}", version);
         try
         {
@@ -65,6 +70,10 @@ public sealed class QemuSession : IEmulatorSession
             session.console = new NetworkStream(uartSocket, ownsSocket: true);
             var controlSocket = await control.AcceptAsync(processExited, "QMP control socket", ConnectTimeout, cancellationToken);
             session.qmp = await QmpClient.ConnectAsync(controlSocket, cancellationToken);
+            if (request.GdbPort is null)
+            {
+                session.gdbStub = new GdbStubMemory(await probe.AcceptAsync(processExited, "GDB stub (the bulk path)", ConnectTimeout, cancellationToken));
+            }
             session.tail = new EventFileTail(eventsFile).RunAsync(session.events.Writer, session.tailStop.Token);
             if (request.GdbPort is null)
             {
@@ -84,7 +93,7 @@ public sealed class QemuSession : IEmulatorSession
         }
     }
 
-    private static IReadOnlyList<string> Arguments(EmulationRequest request, string plugin, string eventsFile, int uartPort, int controlPort)
+    private static IReadOnlyList<string> Arguments(EmulationRequest request, string plugin, string eventsFile, int uartPort, int controlPort, int probePort)
     {
         var firmware = request.Firmware;
         var board = firmware.Board.Qemu!;
@@ -129,6 +138,11 @@ public sealed class QemuSession : IEmulatorSession
         {
             arguments.AddRange(["-gdb", $"tcp:127.0.0.1:{gdb}"]);
         }
+        else
+        {
+            // The GDB stub connects out to the harness, like the console: the bulk path's probe, no port left open.
+            arguments.AddRange(["-chardev", $"socket,id=probe,host=127.0.0.1,port={probePort},nodelay=on", "-gdb", "chardev:probe"]);
+        }
         return arguments;
     }
 
@@ -169,6 +183,7 @@ public sealed class QemuSession : IEmulatorSession
         {
             await console.DisposeAsync();
         }
+        gdbStub?.Dispose();
         process.Dispose();
         tailStop.Dispose();
     }

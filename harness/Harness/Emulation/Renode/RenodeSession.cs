@@ -51,6 +51,9 @@ public sealed class RenodeSession : IEmulatorSession
     public ClockModel Clock { get; }
     public Task<EmulatorExit> Exited => process.Exited;
 
+    /// <summary>Renode's system bus, for the bulk path.</summary>
+    public Link.ITargetMemory? TargetMemory { get; private set; }
+
     /// <summary>The Renode version the process printed when it started ("1.16.1 (1.16.1+…git06854d4d)" → "1.16.1").</summary>
     public string Version { get; private set; } = "unknown";
 
@@ -63,6 +66,7 @@ public sealed class RenodeSession : IEmulatorSession
     {
         Directory.CreateDirectory(request.WorkDirectory);
         var session = new RenodeSession(renode, request) { cacheDirectory = cacheDirectory };
+        session.TargetMemory = new SysbusMemory(session.monitor, request.WorkDirectory);
         File.WriteAllText(session.eventsFile, "");
         try
         {
