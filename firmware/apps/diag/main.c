@@ -28,10 +28,21 @@ enum diag_op { OP_CHECKSUM = 1, OP_WORKLOAD = 2, OP_FAULT = 3, OP_HANG = 4, OP_G
 static link_upload_t upload;
 static uint32_t upload_crc;
 
-// The bulk window: a quarter of the board's RAM, at most 64 KiB, so the host commits a big upload in few rounds.
-#define BULK_WINDOW_QUARTER ((BOARD_RAM_SIZE / 4u) & ~15u)
-#define BULK_WINDOW (BULK_WINDOW_QUARTER < 65536u ? BULK_WINDOW_QUARTER : 65536u)
-static uint8_t bulk_window[BULK_WINDOW] __attribute__((aligned(16)));
+// The bulk window: the upper half of the free RAM between the heap and the stack, at most 64 KiB, so the host
+// commits a big upload in few rounds and the app's static RAM stays what it was.
+extern uint8_t __bss_end, __stack_bottom;
+uint32_t heap_used(void);
+static uint8_t *bulk_window;
+static uint32_t bulk_window_size;
+
+static void place_bulk_window(void)
+{
+    uintptr_t top = (uintptr_t)&__stack_bottom & ~(uintptr_t)15u;
+    uintptr_t heap_top = (uintptr_t)&__bss_end + heap_used();
+    uint32_t half = top > heap_top ? (uint32_t)((top - heap_top) / 2u) & ~15u : 0u;
+    bulk_window_size = half < 65536u ? half : 65536u;
+    bulk_window = (uint8_t *)(top - bulk_window_size);
+}
 
 static size_t hello_text(char *out, size_t size) { return identity_text(out, size, ""); }
 
@@ -177,15 +188,16 @@ static void on_bulk_begin(const link_frame_t *req)
     upload_crc = crc32_init();
     upload.expected = link_get_u32(req->body + 1);
     upload.received = 0;
-    link_bulk_ack(req, &upload, bulk_window, sizeof bulk_window);
+    place_bulk_window();
+    link_bulk_ack(req, &upload, bulk_window, bulk_window_size);
 }
 
 static void on_bulk_commit(const link_frame_t *req)
 {
     uint32_t count;
-    if (link_bulk_commit(req, &upload, bulk_window, sizeof bulk_window, &count)) {
+    if (link_bulk_commit(req, &upload, bulk_window, bulk_window_size, &count)) {
         upload_crc = crc32_update(upload_crc, bulk_window, count);
-        link_bulk_ack(req, &upload, bulk_window, sizeof bulk_window);
+        link_bulk_ack(req, &upload, bulk_window, bulk_window_size);
     }
 }
 

@@ -11,7 +11,12 @@ public sealed record ElfSection(string Name, uint Type, uint Flags, uint Address
     public bool OccupiesFile => Type != 8; // SHT_NOBITS
 }
 
-public sealed record ElfSymbol(string Name, uint Value, uint Size, bool IsFunction);
+public sealed record ElfSymbol(string Name, uint Value, uint Size, bool IsFunction)
+{
+    /// <summary>The section the symbol is defined in (null: undefined, absolute or common). Debug sections start at
+    /// address 0 too, so an address alone does not say which section a symbol belongs to.</summary>
+    public ElfSection? Section { get; init; }
+}
 
 /// <summary>A 32-bit little-endian ARM ELF: its sections (with load addresses) and symbols.</summary>
 public sealed class ElfFile
@@ -103,7 +108,11 @@ public sealed class ElfFile
                     var type = sym[12] & 0xF;
                     if (name.Length > 0 && type is 1 or 2 or 0)
                     {
-                        symbols.Add(new ElfSymbol(name, U32(sym, 4), U32(sym, 8), type == 2));
+                        var index = BinaryPrimitives.ReadUInt16LittleEndian(sym[14..]);
+                        symbols.Add(new ElfSymbol(name, U32(sym, 4), U32(sym, 8), type == 2)
+                        {
+                            Section = index >= 1 && index <= sections.Count ? sections[index - 1] : null,
+                        });
                     }
                 }
             }

@@ -37,7 +37,7 @@ public sealed class CodeMap
             var bytes = elf.SectionBytes(section);
             var end = section.Address + section.Size;
             // Mapping symbols inside this section, in address order; code before the first is Thumb (Cortex-M has no ARM state).
-            var marks = elf.Symbols.Where(s => s.Value >= section.Address && s.Value < end && IsMappingSymbol(s.Name))
+            var marks = elf.Symbols.Where(s => ReferenceEquals(s.Section, section) && s.Value >= section.Address && s.Value < end && IsMappingSymbol(s.Name))
                 .Select(s => (Address: s.Value, Code: s.Name[1] == 't')).OrderBy(m => m.Address).ToList();
             var runs = new List<(uint Start, uint End)>();
             var start = section.Address;

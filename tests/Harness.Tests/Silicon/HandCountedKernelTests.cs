@@ -68,7 +68,7 @@ public class HandCountedKernelTests
         TestEnvironment.RequireQemuToolchain();
         var (loads, loadCycles) = await TwoIterationsAsync("microbit", "loads");
         // Cortex-M0 TRM Table 3-1: LDR 2 whatever precedes it; SUBS 1; B<cc> taken 3.
-        Assert.That(loads[TimingClass.Load] + loads[TimingClass.LoadPipelined], Is.EqualTo(64));
+        Assert.That(loads[TimingClass.Load] + loads[TimingClass.LoadPipelined], Is.EqualTo(64), string.Join(", ", Classes(loads)));
         Assert.That(loadCycles.Typical, Is.EqualTo(2 * (32 * 2 + 1 + 3)));
         var (_, branchCycles) = await TwoIterationsAsync("microbit", "branches");
         // B 3 (BL 4 is the row's most), SUBS 1, B<cc> taken 3; the M0+'s 2-cycle branches are the range's fewest.

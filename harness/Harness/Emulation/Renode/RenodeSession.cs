@@ -160,7 +160,7 @@ public sealed class RenodeSession : IEmulatorSession
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
-    private static async Task<NetworkStream> ConnectAsync(int port, CancellationToken cancellationToken)
+    private static async Task<QuickAckStream> ConnectAsync(int port, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -168,7 +168,7 @@ public sealed class RenodeSession : IEmulatorSession
             try
             {
                 await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
+                return new QuickAckStream(socket);
             }
             catch (SocketException) when (attempt < 50)
             {
@@ -200,7 +200,8 @@ public sealed class RenodeSession : IEmulatorSession
         {
             throw new EmulatorException($"this Renode session runs board '{Firmware.Board.Id}'; it cannot run firmware for '{firmware.Board.Id}'");
         }
-        await monitor.ExecuteAsync("pause", cancellationToken);
+        // The machine, not the emulation: the emulation's `start` sleeps 100 ms after starting (Emulation.StartAll).
+        await monitor.ExecuteAsync("machine Pause", cancellationToken);
         await monitor.ExecuteAsync($"{RenodeScript.Cpu} RemoveAllHooks", cancellationToken);
         if (Firmware.Markers is not null)
         {
@@ -213,7 +214,7 @@ public sealed class RenodeSession : IEmulatorSession
         }
         await monitor.ExecuteAsync("machine Reset", cancellationToken);
         Firmware = firmware;
-        await monitor.ExecuteAsync("start", cancellationToken);
+        await monitor.ExecuteAsync("machine Start", cancellationToken);
     }
 
     /// <summary>The ELF's code map beside the events file, for the block hook that counts the mix; none for firmware without markers.</summary>
