@@ -20,7 +20,9 @@ public sealed class SessionPool(bool keepWarm, int maxIdle = 4) : IAsyncDisposab
         WarmSession? warm;
         lock (gate)
         {
-            warm = idle.FirstOrDefault(s => s.Session.EmulatorName == emulator.Name && !s.Session.Exited.IsCompleted && s.Session.CanRun(request.Firmware));
+            // One that runs the same board first (a reset); else one that can switch to it (Renode: cheaper than a new process).
+            var usable = idle.Where(s => s.Session.EmulatorName == emulator.Name && !s.Session.Exited.IsCompleted && s.Session.CanRun(request.Firmware)).ToList();
+            warm = usable.FirstOrDefault(s => s.Session.Firmware.Board.Id == request.Firmware.Board.Id) ?? usable.FirstOrDefault();
             if (warm is not null)
             {
                 idle.Remove(warm);

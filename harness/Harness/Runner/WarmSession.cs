@@ -65,6 +65,9 @@ public sealed class WarmSession : IAsyncDisposable
             regions = Channel.CreateUnbounded<RegionMeasured>();
             // The last scenario's emulated deadlines end with it: none of them may linger on a warm session.
             Ticked = null;
+            // A reset may restart the emulator's count (Renode makes a new CPU when it switches boards): the next scenario's
+            // emulated time is counted from its first clock line.
+            Clock = null;
             faultEntered = new TaskCompletionSource<uint>(TaskCreationOptions.RunContinuationsAsynchronously);
             emulatorFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             await Session.ResetAsync(firmware, cancellationToken);

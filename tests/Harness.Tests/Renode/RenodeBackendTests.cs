@@ -114,7 +114,7 @@ public class RenodeBackendTests
         var (results, _, sessions) = await PipelineFixture.RunManyAsync(yamls, new RunOptions(PipelineFixture.NewWorkDirectory(), KeepWarm: true, Jobs: 2));
         Assert.That(results.Where(r => !r.Passed).Select(r => $"{r.Scenario.Name}: {r.Boards.Single().Summary}"), Is.Empty);
         Assert.That(sessions.Started + sessions.Reused, Is.EqualTo(20));
-        Assert.That(sessions.Started, Is.LessThanOrEqualTo(4), "at most one Renode per worker and board");
+        Assert.That(sessions.Started, Is.LessThanOrEqualTo(2), "at most one Renode per worker: a warm Renode switches boards");
         Assert.That(PipelineFixture.RenodeChildren(), Is.Empty, "every Renode process was stopped");
     }
 

@@ -10,7 +10,8 @@ namespace Harness.Emulation.Renode;
 /// One headless Renode process with one machine. Driven over its monitor (stdin/stdout); the console
 /// UART is a server-socket terminal on a loopback port; CPU hooks append measured regions and fault
 /// entries to an events file. Virtual time runs at the board's clock but as fast as the host allows.
-/// A reset can load another ELF for the same board, so a warm process serves many scenarios.
+/// A reset can load another ELF, for the same board or another (the emulation is cleared and the other board's machine
+/// made in the same process), so one warm process serves a worker's scenarios whatever their boards.
 /// </summary>
 public sealed class RenodeSession : IEmulatorSession
 {
@@ -37,9 +38,13 @@ public sealed class RenodeSession : IEmulatorSession
         Firmware = request.Firmware;
         eventsFile = Path.Combine(request.WorkDirectory, "renode-events.txt");
         logFile = Path.Combine(request.WorkDirectory, "renode.log");
-        var board = request.Firmware.Board;
+        Clock = ClockOf(request.Firmware.Board);
+    }
+
+    private static ClockModel ClockOf(Boards.BoardDescription board)
+    {
         var rate = RenodeScript.InstructionsPerSecond(board);
-        Clock = new ClockModel(rate, board.ClockHz,
+        return new ClockModel(rate, board.ClockHz,
             $"Renode: {rate / 1e6:0} M instructions per virtual second (the {board.ClockHz / 1e6:0.###} MHz clock), advancing as fast as the host allows; DWT CYCCNT at the core clock");
     }
 
@@ -48,7 +53,7 @@ public sealed class RenodeSession : IEmulatorSession
     public string CommandLine => $"{renode} {string.Join(' ', Arguments)}  # then, on its monitor: {ScriptPath}";
     public Stream Console => console ?? throw new InvalidOperationException("session not started");
     public ChannelReader<EmulatorEvent> Events => events.Reader;
-    public ClockModel Clock { get; }
+    public ClockModel Clock { get; private set; }
     public Task<EmulatorExit> Exited => process.Exited;
 
     /// <summary>Renode's system bus, for the bulk path.</summary>
@@ -109,26 +114,7 @@ public sealed class RenodeSession : IEmulatorSession
         var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
         Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
 
-        var board = Firmware.Board;
-        var port = 0;
-        for (var attempt = 1; ; attempt++)
-        {
-            port = FreeLoopbackPort();
-            var machine = RenodeScript.Machine(board, logFile, port);
-            try
-            {
-                // On a retry the machine exists already: only the terminal and its connection are redone.
-                foreach (var line in attempt == 1 ? machine : machine.SkipWhile(l => !l.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)))
-                {
-                    await Race(monitor.ExecuteAsync(line, limit.Token));
-                }
-                break;
-            }
-            catch (RenodeCommandException e) when (e.Command.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)
-                                                   && e.RenodeSays.Contains("already in use", StringComparison.OrdinalIgnoreCase) && attempt < PortAttempts)
-            {
-            }
-        }
+        var port = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
         tails.Add(new EventFileTail(eventsFile).RunAsync(events.Writer, tailStop.Token));
         foreach (var line in RenodeScript.Firmware(Firmware, eventsFile, WriteCodeMap(Firmware)))
@@ -138,6 +124,30 @@ public sealed class RenodeSession : IEmulatorSession
         console = await ConnectAsync(port, limit.Token);
         await Race(monitor.ExecuteAsync(request.GdbPort is { } gdb ? $"machine StartGdbServer {gdb} true" : "start", limit.Token));
         await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc(monitor.History.Where(l => l != "start" && !l.StartsWith("machine StartGdbServer", StringComparison.Ordinal)), request.GdbPort), cancellationToken);
+    }
+
+    /// <summary>The board's machine and its console terminal; returns the terminal's port.</summary>
+    /// <param name="withLog">Also point Renode's log at the session's log file (once: the log outlives a cleared emulation).</param>
+    private async Task<int> CreateMachineAsync(Boards.BoardDescription board, bool withLog, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeLoopbackPort();
+            var machine = RenodeScript.Machine(board, logFile, port).Where(l => withLog || !l.StartsWith("logFile ", StringComparison.Ordinal)).ToList();
+            try
+            {
+                // On a retry the machine exists already: only the terminal and its connection are redone.
+                foreach (var line in attempt == 1 ? machine : machine.SkipWhile(l => !l.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)))
+                {
+                    await Race(monitor.ExecuteAsync(line, cancellationToken));
+                }
+                return port;
+            }
+            catch (RenodeCommandException e) when (e.Command.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)
+                                                   && e.RenodeSays.Contains("already in use", StringComparison.OrdinalIgnoreCase) && attempt < PortAttempts)
+            {
+            }
+        }
     }
 
     /// <summary>Awaits a monitor step unless Renode exits first.</summary>
@@ -187,8 +197,8 @@ public sealed class RenodeSession : IEmulatorSession
     private string DiagnosticsSuffix() => process.Diagnostics is { Length: > 0 } text ? $"{Environment.NewLine}{text}" : "";
 
 
-    /// <summary>Any firmware for the same board: a reset loads the new ELF into the same machine.</summary>
-    public bool CanRun(FirmwareImage firmware) => request.GdbPort is null && firmware.Board.Id == Firmware.Board.Id;
+    /// <summary>Any firmware for a board Renode has: the same board's machine loads it at a reset, another board's is made anew.</summary>
+    public bool CanRun(FirmwareImage firmware) => request.GdbPort is null && firmware.Board.Renode is not null;
 
     public async Task ResetAsync(FirmwareImage firmware, CancellationToken cancellationToken)
     {
@@ -198,7 +208,12 @@ public sealed class RenodeSession : IEmulatorSession
         }
         if (!CanRun(firmware))
         {
-            throw new EmulatorException($"this Renode session runs board '{Firmware.Board.Id}'; it cannot run firmware for '{firmware.Board.Id}'");
+            throw new EmulatorException($"this Renode session cannot run firmware for '{firmware.Board.Id}' (a debugger is attached, or the board has no Renode platform)");
+        }
+        if (firmware.Board.Id != Firmware.Board.Id)
+        {
+            await SwitchBoardAsync(firmware, cancellationToken);
+            return;
         }
         // The machine, not the emulation: the emulation's `start` sleeps 100 ms after starting (Emulation.StartAll).
         await monitor.ExecuteAsync("machine Pause", cancellationToken);
@@ -215,6 +230,40 @@ public sealed class RenodeSession : IEmulatorSession
         await monitor.ExecuteAsync("machine Reset", cancellationToken);
         Firmware = firmware;
         await monitor.ExecuteAsync("machine Start", cancellationToken);
+    }
+
+    /// <summary>
+    /// Another board in the same process: the emulation is cleared (machine, terminal) and the other board's machine made,
+    /// its firmware loaded and started, its console connected: about a second instead of a new Renode's several.
+    /// </summary>
+    private async Task SwitchBoardAsync(FirmwareImage firmware, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StartTimeout);
+        var from = monitor.History.Count;
+        if (Firmware.Markers is not null)
+        {
+            // The mix counter's timer reads the CPU it was started on: stopped before that CPU goes.
+            await Race(monitor.ExecuteAsync($"{RenodeScript.Cpu} HarnessMixStop", limit.Token));
+        }
+        await Race(monitor.ExecuteAsync("Clear", limit.Token));
+        if (console is not null)
+        {
+            await console.DisposeAsync();
+            console = null;
+        }
+        var port = await CreateMachineAsync(firmware.Board, withLog: false, limit.Token);
+        foreach (var line in RenodeScript.Firmware(firmware, eventsFile, WriteCodeMap(firmware)))
+        {
+            await Race(monitor.ExecuteAsync(line, limit.Token));
+        }
+        console = await ConnectAsync(port, limit.Token);
+        Firmware = firmware;
+        Clock = ClockOf(firmware.Board);
+        await Race(monitor.ExecuteAsync("start", limit.Token));
+        // The repro script follows the board: Renode's log line, then what made this machine.
+        var log = monitor.History.First(l => l.StartsWith("logFile ", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc([log, .. monitor.History.Skip(from).SkipWhile(l => l != "Clear").Skip(1).Where(l => l != "start")], null), cancellationToken);
     }
 
     /// <summary>The ELF's code map beside the events file, for the block hook that counts the mix; none for firmware without markers.</summary>
