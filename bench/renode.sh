@@ -3,7 +3,8 @@
 #  - Renode cold start to the firmware's first UART byte (raw `renode -e ...`, no harness)
 #  - per-scenario wall time with a cold Renode (--cold) vs a warm worker (reset + next ELF)
 #  - warm harness run ÷ the raw Renode run of the same ELF to the same point (its boot frame)
-#  - UART upload throughput on Renode vs QEMU (64 KiB minus 1 KiB, from the harness's own timings)
+#  - upload throughput of 64 KiB on Renode vs QEMU by the path the harness chooses (its own timing of the upload;
+#    bench/link.sh compares the paths)
 #  - a 20-scenario suite with 1 vs 2 workers (--jobs)
 # Usage: bench/renode.sh [runs]   (default 5)
 set -euo pipefail
@@ -75,8 +76,8 @@ def raw_renode():
 
 raw = [raw_renode() for _ in range(runs)]
 first_byte = statistics.median(r[0] for r in raw); raw_boot = statistics.median(r[1] for r in raw)
-def throughput(folder, prefix):
-    return (64 - 1) * 1024 / (wall(folder, f"{prefix}-big") - wall(folder, f"{prefix}-small"))
+def upload(folder, prefix):
+    return json.load(open(os.path.join(work, folder, f"{prefix}-big.json")))["boards"][0]["figures"]["upload"]
 print(f"Renode stm32f4, diag app (1 KiB upload + 10000-iteration workload), {runs} runs each; medians (min-max)")
 print(f"raw Renode cold start to first UART byte:        {first_byte:.2f} s")
 print(f"raw Renode cold start to the boot frame:         {raw_boot:.2f} s")
@@ -84,8 +85,9 @@ print(f"harness run, cold Renode (--cold):               {statistics.median(cold
 print(f"harness run, warm worker (reset + load ELF):     {statistics.median(warm):.2f} s  ({min(warm):.2f}-{max(warm):.2f})")
 print(f"cold / warm:                                     {statistics.median(cold) / statistics.median(warm):.1f}x")
 print(f"cold harness run / raw Renode to boot frame:     {statistics.median(cold) / raw_boot:.2f}x")
-print(f"UART upload throughput, Renode:                  {throughput('up-renode', 'up-renode') / 1024:.1f} KiB/s")
-print(f"UART upload throughput, QEMU:                    {throughput('up-qemu', 'up-qemu') / 1024:.1f} KiB/s")
+for name, folder in (("Renode", "up-renode"), ("QEMU", "up-qemu")):
+    u = upload(folder, folder)
+    print(f"upload 64 KiB, {name + ':':<7}                         {u['bytes_per_second'] / 1024:,.1f} KiB/s  ({u['path']})")
 print(f"20-scenario suite (stm32f4 + nrf52840), 1 worker:  {t1 - t0:.1f} s")
 print(f"20-scenario suite (stm32f4 + nrf52840), 2 workers: {t2 - t1:.1f} s  ({(t1 - t0) / (t2 - t1):.2f}x)")
 PY
