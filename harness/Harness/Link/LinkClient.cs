@@ -149,9 +149,7 @@ public sealed class LinkClient : IAsyncDisposable
     /// <summary>UPLOAD_BEGIN then acknowledged UPLOAD_CHUNKs into the device's upload slot.</summary>
     private async Task UploadByUartAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var begin = new byte[5];
-        begin[0] = slot;
-        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
+        var begin = SlotAndTotal(slot, data.Length);
         await RequestAsync(FrameType.UploadBegin, begin, cancellationToken);
         var chunkSize = Math.Min(maxBody, Frame.MaxBody) - 5;
         var offset = 0;
@@ -179,9 +177,7 @@ public sealed class LinkClient : IAsyncDisposable
     /// </summary>
     private async Task<bool> TryBulkAsync(byte slot, ReadOnlyMemory<byte> data, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var begin = new byte[5];
-        begin[0] = slot;
-        BinaryPrimitives.WriteUInt32LittleEndian(begin.AsSpan(1), (uint)data.Length);
+        var begin = SlotAndTotal(slot, data.Length);
         byte[] ack;
         try
         {
@@ -227,6 +223,15 @@ public sealed class LinkClient : IAsyncDisposable
     }
 
     private const byte UnknownType = 1;
+
+    /// <summary>The body of UPLOAD_BEGIN and BULK_BEGIN: slot u8, total u32.</summary>
+    private static byte[] SlotAndTotal(byte slot, int total)
+    {
+        var body = new byte[5];
+        body[0] = slot;
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)total);
+        return body;
+    }
 
     private static (uint Received, uint Window, uint Size) BulkAck(byte[] ack, string request) => ack.Length == 12
         ? (BinaryPrimitives.ReadUInt32LittleEndian(ack), BinaryPrimitives.ReadUInt32LittleEndian(ack.AsSpan(4)), BinaryPrimitives.ReadUInt32LittleEndian(ack.AsSpan(8)))

@@ -14,6 +14,8 @@ public sealed class GdbStubMemory(Socket socket) : ITargetMemory, IDisposable
     private const int BytesPerPacket = 2000;
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(10);
+    private static readonly byte[] Ack = "+"u8.ToArray();
+    private static readonly byte[] Interrupt = [0x03];
 
     private readonly NetworkStream stream = new(socket, ownsSocket: true);
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
@@ -50,7 +52,7 @@ public sealed class GdbStubMemory(Socket socket) : ITargetMemory, IDisposable
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         start = end = 0;
-        await stream.WriteAsync(new byte[] { 0x03 }, cancellationToken);
+        await stream.WriteAsync(Interrupt, cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StopWait);
         try
@@ -124,7 +126,7 @@ public sealed class GdbStubMemory(Socket socket) : ITargetMemory, IDisposable
             {
                 if (--checksumLeft == 0)
                 {
-                    await stream.WriteAsync("+"u8.ToArray(), cancellationToken);
+                    await stream.WriteAsync(Ack, cancellationToken);
                     return packet.ToString();
                 }
             }

@@ -39,6 +39,7 @@ public sealed class RenodeSession : IEmulatorSession
         eventsFile = Path.Combine(request.WorkDirectory, "renode-events.txt");
         logFile = Path.Combine(request.WorkDirectory, "renode.log");
         Clock = ClockOf(request.Firmware.Board);
+        TargetMemory = new SysbusMemory(monitor, request.WorkDirectory);
     }
 
     private static ClockModel ClockOf(Boards.BoardDescription board)
@@ -57,7 +58,7 @@ public sealed class RenodeSession : IEmulatorSession
     public Task<EmulatorExit> Exited => process.Exited;
 
     /// <summary>Renode's system bus, for the bulk path.</summary>
-    public Link.ITargetMemory? TargetMemory { get; private set; }
+    public Link.ITargetMemory? TargetMemory { get; }
 
     /// <summary>The Renode version the process printed when it started ("1.16.1 (1.16.1+…git06854d4d)" → "1.16.1").</summary>
     public string Version { get; private set; } = "unknown";
@@ -71,7 +72,6 @@ public sealed class RenodeSession : IEmulatorSession
     {
         Directory.CreateDirectory(request.WorkDirectory);
         var session = new RenodeSession(renode, request) { cacheDirectory = cacheDirectory };
-        session.TargetMemory = new SysbusMemory(session.monitor, request.WorkDirectory);
         File.WriteAllText(session.eventsFile, "");
         try
         {
