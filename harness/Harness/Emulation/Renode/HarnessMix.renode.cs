@@ -58,12 +58,16 @@ namespace Harness.RenodeHooks
         private readonly uint begin, end, opBegin, opEnd;
         private readonly Dictionary<ulong, Block> blocks = new Dictionary<ulong, Block>();
         private long total;
+        private ulong lastKey = ulong.MaxValue;
+        private Block lastBlock;
         private int pending = -1;
         private uint pendingFallThrough;
 
         private sealed class Block
         {
+            // The block's instructions added up by class, so a block of ten loads costs one addition, not ten.
             public int[] Classes;
+            public int[] Counts;
             public int[] Registers;
             public int Other;
             public int Last = -1;
@@ -125,14 +129,20 @@ namespace Harness.RenodeHooks
                 Write(address == opBegin ? "opb" : "ope");
             }
             var key = ((ulong)address << 20) | count;
-            if(!blocks.TryGetValue(key, out var block))
+            var block = lastBlock;
+            if(key != lastKey)
             {
-                block = Walk(address, count);
-                blocks[key] = block;
+                if(!blocks.TryGetValue(key, out block))
+                {
+                    block = Walk(address, count);
+                    blocks[key] = block;
+                }
+                lastKey = key;
+                lastBlock = block;
             }
             for(var i = 0; i < block.Classes.Length; i++)
             {
-                executed[block.Classes[i]]++;
+                executed[block.Classes[i]] += block.Counts[i];
                 moved[block.Classes[i]] += block.Registers[i];
             }
             executed[0] += block.Other;
@@ -160,8 +170,24 @@ namespace Harness.RenodeHooks
                 address += lengths[index];
                 index++;
             }
-            block.Classes = found.ConvertAll(i => (int)classes[i]).ToArray();
-            block.Registers = found.ConvertAll(i => (int)registers[i]).ToArray();
+            var counts = new int[classCount];
+            var registerCounts = new int[classCount];
+            foreach(var i in found)
+            {
+                counts[classes[i]]++;
+                registerCounts[classes[i]] += registers[i];
+            }
+            var present = new List<int>();
+            for(var c = 0; c < classCount; c++)
+            {
+                if(counts[c] > 0)
+                {
+                    present.Add(c);
+                }
+            }
+            block.Classes = present.ToArray();
+            block.Counts = present.ConvertAll(c => counts[c]).ToArray();
+            block.Registers = present.ConvertAll(c => registerCounts[c]).ToArray();
             if(block.Other == 0 && found.Count > 0 && conditional[found[found.Count - 1]])
             {
                 block.Last = found[found.Count - 1];
