@@ -22,13 +22,13 @@ public class ModelRebuildTests
         var tflm = TestEnvironment.RequireTflm();
         var board = TestEnvironment.Boards.Get("mps2-an386");
         var builder = new TflmRunnerBuilder(TestEnvironment.Paths, new FirmwareBuilder(TestEnvironment.Paths));
-        // An arena no other test uses: a build folder of this test's own, whatever the cache holds.
-        var arena = 2048 + 16 * Random.Shared.Next(1, 1000);
+        // An arena no build folder in the cache has yet (earlier runs leave theirs): a build folder of this test's own.
+        var taken = WorkFoldersByArena();
+        var arena = Enumerable.Range(0, 100).Select(_ => 2048 + 16 * Random.Shared.Next(1, 4000)).First(size => !taken.ContainsKey(size));
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var first = TfliteModel.Read(TestEnvironment.Shared("models", "hello_world_int8.tflite"));
         var a = await builder.BuildAsync(board, first, tflm, KernelSet.Reference, arena, null, limit.Token);
-        var work = Directory.GetDirectories(Path.Combine(TestEnvironment.Paths.CacheDirectory, "firmware"), "mps2-an386-tflm-runner-*.work")
-            .Single(d => File.ReadAllText(Path.Combine(d, "CMakeCache.txt")).Contains($"ARENA_SIZE:STRING={arena}"));
+        var work = WorkFoldersByArena()[arena].Single();
         var runnerObject = Directory.GetFiles(work, "main.cc.obj", SearchOption.AllDirectories).Single();
         var modelObject = Directory.GetFiles(work, "model_data.S.obj", SearchOption.AllDirectories).Single();
         var runnerBuilt = File.GetLastWriteTimeUtc(runnerObject);
@@ -48,6 +48,16 @@ public class ModelRebuildTests
         Assert.That(ModelBytesIn(ElfImage(a)), Is.EqualTo(File.ReadAllBytes(first.Path)), "and the first one still its own");
         TestContext.Out.WriteLine($"first build {a.Image.BuildTime.TotalSeconds:0.0} s (from cache: {a.Image.FromCache}), model-only rebuild {b.Image.BuildTime.TotalSeconds:0.0} s");
     }
+
+    /// <summary>The runner's build folders for mps2-an386 in the cache, by the arena size their CMake cache holds.</summary>
+    private static Dictionary<int, List<string>> WorkFoldersByArena() =>
+        Directory.GetDirectories(Path.Combine(TestEnvironment.Paths.CacheDirectory, "firmware"), "mps2-an386-tflm-runner-*.work")
+            .Where(d => File.Exists(Path.Combine(d, "CMakeCache.txt")))
+            .Select(d => (Folder: d, Arena: File.ReadLines(Path.Combine(d, "CMakeCache.txt"))
+                .Where(l => l.StartsWith("ARENA_SIZE:STRING=", StringComparison.Ordinal))
+                .Select(l => int.TryParse(l["ARENA_SIZE:STRING=".Length..], out var size) ? size : -1).FirstOrDefault(-1)))
+            .GroupBy(f => f.Arena)
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Folder).ToList());
 
     private static FirmwareImage ElfImage(TflmFirmware built) => FirmwareImage.Load(built.Image.ElfPath, built.Image.Board, "reloaded", true, MeasureSymbols.Harness);
 
