@@ -17,7 +17,7 @@ public static class RenodeScript
     public static long InstructionsPerSecond(BoardDescription board) => Mips(board) * 1_000_000L;
 
     /// <summary>Virtual time between the time source's syncs, in seconds (Renode's own default is 0.0001).</summary>
-    public const string Quantum = "0.01";
+    private const string Quantum = "0.01";
 
     private static long Mips(BoardDescription board) => Math.Max(1, board.ClockHz / 1_000_000);
 
@@ -56,7 +56,7 @@ public static class RenodeScript
             // One machine per emulation: nothing else to keep in step with, so the time source syncs every 10 ms of
             // virtual time instead of every 100 µs (Renode's default). Each sync is a handshake between threads; a
             // tenth of a millisecond at 216 MIPS is about 22,000 instructions. Instruction counts and DWT CYCCNT do
-            // not depend on it (bench/renode.sh: warm 0.23 → 0.17 s, a CPU-bound loop 1.45x the MIPS).
+            // not depend on it (bench/renode.sh: warm 0.23 → 0.17 s, a CPU-bound loop 1.46x the MIPS).
             $"emulation SetGlobalQuantum \"{Quantum}\"",
             // Real silicon faults on an address nothing answers; so does the emulated board.
             "sysbus UnhandledAccessBehaviour ThrowException",
