@@ -15,9 +15,9 @@ public static class RenodeRepro
         var lines = new List<string>
         {
             $"# {board.Name} as the harness builds it in Renode, with this folder's ELF. Run: renode {ScriptName}",
-            "# The console UART is on a socket terminal: connect to 127.0.0.1:3456 to talk to it.",
+            $"# The console UART is on a socket terminal: connect to 127.0.0.1:{RenodeScript.ReplayPort} to talk to it.",
         };
-        foreach (var line in RenodeScript.Machine(board, "/tmp/harness-repro-renode.log", 3456))
+        foreach (var line in RenodeScript.Machine(board, "/tmp/harness-repro-renode.log", RenodeScript.SocketTerminal(RenodeScript.ReplayPort)))
         {
             if (renode.Overlay is { } overlay && line.EndsWith(overlay, StringComparison.Ordinal))
             {

@@ -32,8 +32,8 @@ public static class RenodeScript
 
     /// <summary>Everything up to a running board: machine, determinism, console terminal.</summary>
     /// <param name="logFile">Renode's log goes here (flushed line by line) instead of the console.</param>
-    /// <param name="uartPort">Loopback port of the server-socket terminal wired to the console UART.</param>
-    public static IReadOnlyList<string> Machine(BoardDescription board, string logFile, int uartPort)
+    /// <param name="terminal">The lines that make the terminal named <see cref="Terminal"/>: <see cref="HarnessTerminal"/> or <see cref="SocketTerminal"/>.</param>
+    public static IReadOnlyList<string> Machine(BoardDescription board, string logFile, IReadOnlyList<string> terminal)
     {
         var renode = board.Renode ?? throw new EmulatorException($"board '{board.Id}' has no Renode platform");
         var lines = new List<string>
@@ -60,16 +60,38 @@ public static class RenodeScript
             $"emulation SetGlobalQuantum \"{Quantum}\"",
             // Real silicon faults on an address nothing answers; so does the emulated board.
             "sysbus UnhandledAccessBehaviour ThrowException",
-            $"emulation CreateServerSocketTerminal {uartPort} \"{Terminal}\" false",
+            .. terminal,
             $"connector Connect sysbus.{board.Console.Name} {Terminal}",
         ]);
         return lines;
     }
 
+    /// <summary>
+    /// The harness's hooks (the instruction-mix counter and the console terminal, compiled by Renode into one assembly), then
+    /// the terminal: it connects to the harness at <paramref name="harnessPort"/> on the loopback interface.
+    /// </summary>
+    public static IReadOnlyList<string> HarnessTerminal(int harnessPort) =>
+    [
+        $"include {string.Join(' ', HookSources.Select(source => $"@{source}"))}",
+        $"emulation CreateHarnessTerminal {harnessPort.ToString(CultureInfo.InvariantCulture)} \"{Terminal}\"",
+    ];
+
+    /// <summary>Renode's own server-socket terminal, for a person to connect to (telnet, nc) at <paramref name="port"/>.</summary>
+    public static IReadOnlyList<string> SocketTerminal(int port) =>
+        [$"emulation CreateServerSocketTerminal {port.ToString(CultureInfo.InvariantCulture)} \"{Terminal}\" false"];
+
+    /// <summary>A session's monitor lines as a person replays them: the harness's terminal, which needs the harness, becomes a socket terminal.</summary>
+    public static IEnumerable<string> ForReplay(IEnumerable<string> lines, int port) =>
+        lines.SelectMany(line => line.StartsWith("emulation CreateHarnessTerminal ", StringComparison.Ordinal) ? SocketTerminal(port) : [line]);
+
+    /// <summary>The port a replayed script's console terminal listens on.</summary>
+    public const int ReplayPort = 3456;
+
     /// <summary>Loads the ELF, makes a machine reset load it again, and hooks the measured region and fault handlers.</summary>
     /// <param name="eventsFile">Where the hooks append "begin N", "end N" and "fault A" lines.</param>
-    /// <param name="codeMap">The ELF's code map: with it, the harness's block hook (HarnessMix.renode.cs) writes the
-    /// marker lines with the instruction mix before each; without it, Python hooks write them alone.</param>
+    /// <param name="codeMap">The ELF's code map: with it, the harness's block hook (HarnessMix.renode.cs, included with the
+    /// machine's <see cref="HarnessTerminal"/>) writes the marker lines with the instruction mix before each; without it,
+    /// Python hooks write them alone.</param>
     public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile, string? codeMap = null)
     {
         var lines = new List<string>
@@ -79,7 +101,6 @@ public static class RenodeScript
         };
         if (firmware.Markers is { } markers && codeMap is not null)
         {
-            lines.Add($"include @{MixSource}");
             lines.Add($"{Cpu} HarnessMixStart \"{Quoted(codeMap)}\" \"{Quoted(eventsFile)}\" 0x{markers.Begin:x} 0x{markers.End:x} 0x{markers.OpBegin ?? uint.MaxValue:x} 0x{markers.OpEnd ?? uint.MaxValue:x}");
         }
         else if (firmware.Markers is { } hooked)
@@ -97,8 +118,9 @@ public static class RenodeScript
         return lines;
     }
 
-    /// <summary>The block hook's C# source, compiled by Renode when first included.</summary>
-    public static string MixSource => Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessMix.renode.cs");
+    /// <summary>The hooks' C# sources, compiled by Renode when first included (into one assembly: later includes of the same files are no-ops).</summary>
+    public static IReadOnlyList<string> HookSources { get; } =
+        [Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessMix.renode.cs"), Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessTerminal.renode.cs")];
 
     private static string Quoted(string path) => path.Contains('\'') || path.Contains('"')
         ? throw new EmulatorException($"the work folder path must not contain quotes: {path}")

@@ -7,9 +7,10 @@ using Harness.Firmware;
 namespace Harness.Emulation.Renode;
 
 /// <summary>
-/// One headless Renode process with one machine. Driven over its monitor (stdin/stdout); the console
-/// UART is a server-socket terminal on a loopback port; CPU hooks append measured regions and fault
-/// entries to an events file. Virtual time runs at the board's clock but as fast as the host allows.
+/// One headless Renode process with one machine. Driven over its monitor (stdin/stdout); the console UART's
+/// terminal (the harness's own, HarnessTerminal.renode.cs) connects to the harness over the loopback interface;
+/// CPU hooks append measured regions and fault entries to an events file. Virtual time runs at the board's
+/// clock but as fast as the host allows.
 /// A reset can load another ELF, for the same board or another (the emulation is cleared and the other board's machine
 /// made in the same process), so one warm process serves a worker's scenarios whatever their boards.
 /// </summary>
@@ -17,7 +18,6 @@ public sealed class RenodeSession : IEmulatorSession
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan QuitWait = TimeSpan.FromSeconds(3);
-    private const int PortAttempts = 5;
 
     private readonly CancellationTokenSource tailStop = new();
     private readonly Channel<EmulatorEvent> events = Channel.CreateUnbounded<EmulatorEvent>();
@@ -114,39 +114,41 @@ public sealed class RenodeSession : IEmulatorSession
         var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
         Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
 
-        var port = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
+        console = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
         tails.Add(new EventFileTail(eventsFile).RunAsync(events.Writer, tailStop.Token));
         foreach (var line in RenodeScript.Firmware(Firmware, eventsFile, WriteCodeMap(Firmware)))
         {
             await Race(monitor.ExecuteAsync(line, limit.Token));
         }
-        console = await ConnectAsync(port, limit.Token);
         await Race(monitor.ExecuteAsync(request.GdbPort is { } gdb ? $"machine StartGdbServer {gdb} true" : "start", limit.Token));
-        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc(monitor.History.Where(l => l != "start" && !l.StartsWith("machine StartGdbServer", StringComparison.Ordinal)), request.GdbPort), cancellationToken);
+        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc(RenodeScript.ForReplay(monitor.History.Where(l => l != "start" && !l.StartsWith("machine StartGdbServer", StringComparison.Ordinal)), RenodeScript.ReplayPort), request.GdbPort), cancellationToken);
     }
 
-    /// <summary>The board's machine and its console terminal; returns the terminal's port.</summary>
+    /// <summary>The board's machine, its console terminal connected to the harness; returns the connection.</summary>
     /// <param name="withLog">Also point Renode's log at the session's log file (once: the log outlives a cleared emulation).</param>
-    private async Task<int> CreateMachineAsync(Boards.BoardDescription board, bool withLog, CancellationToken cancellationToken)
+    private async Task<NetworkStream> CreateMachineAsync(Boards.BoardDescription board, bool withLog, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // The harness listens and the terminal connects, so no port is picked in one process and bound in another.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1);
+        var accepting = listener.AcceptSocketAsync(cancellationToken).AsTask();
+        try
         {
-            var port = FreeLoopbackPort();
-            var machine = RenodeScript.Machine(board, logFile, port).Where(l => withLog || !l.StartsWith("logFile ", StringComparison.Ordinal)).ToList();
-            try
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            foreach (var line in RenodeScript.Machine(board, logFile, RenodeScript.HarnessTerminal(port)).Where(l => withLog || !l.StartsWith("logFile ", StringComparison.Ordinal)))
             {
-                // On a retry the machine exists already: only the terminal and its connection are redone.
-                foreach (var line in attempt == 1 ? machine : machine.SkipWhile(l => !l.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)))
-                {
-                    await Race(monitor.ExecuteAsync(line, cancellationToken));
-                }
-                return port;
+                await Race(monitor.ExecuteAsync(line, cancellationToken));
             }
-            catch (RenodeCommandException e) when (e.Command.StartsWith("emulation CreateServerSocketTerminal", StringComparison.Ordinal)
-                                                   && e.RenodeSays.Contains("already in use", StringComparison.OrdinalIgnoreCase) && attempt < PortAttempts)
-            {
-            }
+            var socket = await Race(accepting);
+            socket.NoDelay = true;
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        finally
+        {
+            // A step that failed leaves the accept pending: the listener's end completes it, observed here.
+            listener.Stop();
+            await accepting.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -160,39 +162,6 @@ public sealed class RenodeSession : IEmulatorSession
         var exit = await process.Exited;
         throw new EmulatorException($"Renode exited (code {exit.ExitCode}) while starting{DiagnosticsSuffix()}");
     }
-
-    private static int FreeLoopbackPort()
-    {
-        // Renode binds the terminal port itself; the OS picks one that is free now, and a
-        // collision with a parallel run is caught ("already in use") and retried.
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static async Task<QuickAckStream> ConnectAsync(int port, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return new QuickAckStream(socket);
-            }
-            catch (SocketException) when (attempt < 50)
-            {
-                socket.Dispose();
-                await Task.Delay(20, cancellationToken);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-    }
-
 
     private string DiagnosticsSuffix() => process.Diagnostics is { Length: > 0 } text ? $"{Environment.NewLine}{text}" : "";
 
@@ -252,18 +221,17 @@ public sealed class RenodeSession : IEmulatorSession
             await console.DisposeAsync();
             console = null;
         }
-        var port = await CreateMachineAsync(firmware.Board, withLog: false, limit.Token);
+        console = await CreateMachineAsync(firmware.Board, withLog: false, limit.Token);
         foreach (var line in RenodeScript.Firmware(firmware, eventsFile, WriteCodeMap(firmware)))
         {
             await Race(monitor.ExecuteAsync(line, limit.Token));
         }
-        console = await ConnectAsync(port, limit.Token);
         Firmware = firmware;
         Clock = ClockOf(firmware.Board);
         await Race(monitor.ExecuteAsync("start", limit.Token));
         // The repro script follows the board: Renode's log line, then what made this machine.
         var log = monitor.History.First(l => l.StartsWith("logFile ", StringComparison.Ordinal));
-        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc([log, .. monitor.History.Skip(from).SkipWhile(l => l != "Clear").Skip(1).Where(l => l != "start")], null), cancellationToken);
+        await File.WriteAllTextAsync(ScriptPath, RenodeScript.Resc(RenodeScript.ForReplay([log, .. monitor.History.Skip(from).SkipWhile(l => l != "Clear").Skip(1).Where(l => l != "start")], RenodeScript.ReplayPort), null), cancellationToken);
     }
 
     /// <summary>The ELF's code map beside the events file, for the block hook that counts the mix; none for firmware without markers.</summary>
