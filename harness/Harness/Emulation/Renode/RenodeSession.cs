@@ -68,6 +68,17 @@ public sealed class RenodeSession : IEmulatorSession
 
     public static IReadOnlyList<string> Arguments => ["--console", "--plain", "--disable-xwt", "--hide-log"];
 
+    /// <summary>
+    /// Settings for Renode's .NET runtime, where the user's environment has none: without dynamic PGO the JIT compiles a hot
+    /// method once more instead of twice, and idle thread-pool threads sleep instead of spinning. Measured on 6 person_detect
+    /// scenarios on 2 boards: 0.85x the CPU, 0.93x the wall time with 1 worker and 0.85x with 2 (medians of 4 pairs).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RuntimeSettings { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_TieredPGO"] = "0",
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+    };
+
     public static async Task<RenodeSession> StartAsync(string renode, string cacheDirectory, EmulationRequest request, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(request.WorkDirectory);
@@ -106,6 +117,7 @@ public sealed class RenodeSession : IEmulatorSession
         var tethered = await Tether.CommandAsync(renode, Arguments, cacheDirectory, cancellationToken);
         process.Start(tethered
             .WithWorkingDirectory(request.WorkDirectory)
+            .WithEnvironmentVariables(RuntimeSettings.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null).ToDictionary(setting => setting.Key, setting => (string?)setting.Value))
             .WithStandardInputPipe(PipeSource.Create(monitor.WriteCommandsAsync))
             .WithStandardOutputPipe(PipeTarget.Create(monitor.ReadOutputAsync))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(process.Diagnose)), TimeSpan.FromMilliseconds(50));
