@@ -13,6 +13,8 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
+using Antmicro.Renode.Core;
+using Antmicro.Renode.Peripherals;
 using Antmicro.Renode.Peripherals.CPU;
 
 namespace Harness.RenodeHooks
@@ -46,7 +48,12 @@ namespace Harness.RenodeHooks
     public sealed class MixCounter : IDisposable
     {
         private readonly TranslationCPU cpu;
+        private readonly IMachine machine;
         private readonly Timer clock;
+        // The clock reads the CPU only while its machine runs: a machine pauses before it is disposed (Clear, quit), and
+        // reading a disposed CPU crashes Renode.
+        private readonly object ticking = new object();
+        private bool running;
         private readonly object writing = new object();
         private ulong lastClock = ulong.MaxValue;
         private readonly uint[] addresses;
@@ -106,7 +113,18 @@ namespace Harness.RenodeHooks
             this.end = end;
             this.opBegin = opBegin;
             this.opEnd = opEnd;
+            machine = cpu.GetMachine();
+            running = !machine.IsPaused;
+            machine.StateChanged += OnStateChanged;
             clock = new Timer(_ => Tick(), null, 25, 25);
+        }
+
+        private void OnStateChanged(IMachine changed, MachineStateChangedEventArgs state)
+        {
+            lock(ticking)
+            {
+                running = state.CurrentState == MachineStateChangedEventArgs.State.Started;
+            }
         }
 
         public void OnBlockEnd(ulong pc, uint count)
@@ -218,7 +236,15 @@ namespace Harness.RenodeHooks
 
         private void Tick()
         {
-            var now = cpu.ExecutedInstructions;
+            ulong now;
+            lock(ticking)
+            {
+                if(!running)
+                {
+                    return;
+                }
+                now = cpu.ExecutedInstructions;
+            }
             if(now != lastClock)
             {
                 lastClock = now;
@@ -231,6 +257,11 @@ namespace Harness.RenodeHooks
 
         public void Dispose()
         {
+            machine.StateChanged -= OnStateChanged;
+            lock(ticking)
+            {
+                running = false;
+            }
             clock.Dispose();
         }
 
