@@ -54,6 +54,12 @@ public interface IEmulatorSession : IAsyncDisposable
 
     /// <summary>Resets the board, loading <paramref name="firmware"/> (see <see cref="CanRun"/>), so it boots from its reset vector.</summary>
     Task ResetAsync(FirmwareImage firmware, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops the guest while the session waits for its next scenario, where a waiting guest costs the host CPU; the next
+    /// <see cref="ResetAsync"/> starts it again. Nothing to do by default: an idle QEMU sleeps.
+    /// </summary>
+    Task ParkAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public abstract record EmulatorEvent;

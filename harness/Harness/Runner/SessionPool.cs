@@ -41,7 +41,7 @@ public sealed class SessionPool(bool keepWarm, int maxIdle = 4) : IAsyncDisposab
     /// <summary>Returns a session after a scenario: kept if it is healthy and warm reuse is on, else stopped.</summary>
     public async Task ReleaseAsync(WarmSession session, bool healthy)
     {
-        if (keepWarm && healthy && !session.Session.Exited.IsCompleted)
+        if (keepWarm && healthy && !session.Session.Exited.IsCompleted && await ParkAsync(session))
         {
             WarmSession? evicted = null;
             lock (gate)
@@ -60,6 +60,23 @@ public sealed class SessionPool(bool keepWarm, int maxIdle = 4) : IAsyncDisposab
             return;
         }
         await session.DisposeAsync();
+    }
+
+    private static readonly TimeSpan ParkWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>Stops the guest while it waits; a session that cannot is not kept.</summary>
+    private static async Task<bool> ParkAsync(WarmSession session)
+    {
+        using var limit = new CancellationTokenSource(ParkWait);
+        try
+        {
+            await session.Session.ParkAsync(limit.Token);
+            return true;
+        }
+        catch (Exception e) when (e is HarnessException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
