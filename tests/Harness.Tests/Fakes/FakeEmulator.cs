@@ -61,7 +61,11 @@ public sealed class FakeSession(FirmwareImage firmware) : IEmulatorSession
     public ClockModel Clock { get; } = new(1e9, 1_000_000_000, "fake: 1 instruction per ns");
     public Task<EmulatorExit> Exited => exited.Task;
     public int Resets { get; private set; }
+    public int Parks { get; private set; }
     public bool Disposed { get; private set; }
+
+    /// <summary>Set to make parking fail as a dead emulator's monitor would.</summary>
+    public Exception? ParkFails { get; set; }
     public FakeDevice Device => device ?? throw new InvalidOperationException("no device yet");
 
     public void Attach(FakeFirmware firmware)
@@ -99,6 +103,12 @@ public sealed class FakeSession(FirmwareImage firmware) : IEmulatorSession
         Resets++;
         Booted();
         return Task.CompletedTask;
+    }
+
+    public Task ParkAsync(CancellationToken cancellationToken)
+    {
+        Parks++;
+        return ParkFails is { } failure ? Task.FromException(failure) : Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,25 @@ public class SessionPoolTests
     }
 
     [Test]
+    public async Task AKeptSessionWaitsParkedAndOneThatCannotParkIsStopped()
+    {
+        var diag = await TestFirmware.BuildAsync("mps2-an386", "diag");
+        var emulator = Emulator();
+        await using var pool = new SessionPool(keepWarm: true);
+        var first = await pool.AcquireAsync(emulator, Request(diag), CancellationToken.None);
+        await pool.ReleaseAsync(first, healthy: true);
+        var fake = emulator.Sessions.Single();
+        Assert.That((fake.Parks, fake.Disposed), Is.EqualTo((1, false)), "kept, and parked while it waits");
+        var again = await pool.AcquireAsync(emulator, Request(diag), CancellationToken.None);
+        Assert.That(again, Is.SameAs(first));
+        fake.ParkFails = new EmulatorException("Renode exited");
+        await pool.ReleaseAsync(again, healthy: true);
+        Assert.That((fake.Parks, fake.Disposed), Is.EqualTo((2, true)), "a session that cannot park is not kept");
+        await pool.AcquireAsync(emulator, Request(diag), CancellationToken.None);
+        Assert.That(pool.Started, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task AnUnhealthyOrColdSessionIsStoppedNotKept()
     {
         var diag = await TestFirmware.BuildAsync("mps2-an386", "diag");
