@@ -76,26 +76,50 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var remaining = scenarios.Select(s => s.Boards.Count).ToArray();
         var done = new Lock();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var workers = Math.Max(1, Math.Min(options.Jobs, jobs.Count));
         try
         {
-            await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken },
-                async (job, token) =>
+            var queue = new BoardRunQueue<(Scenario Scenario, int S, string Board, int B)>(jobs, job => $"{job.Scenario.Emulator}/{job.Board}", workers);
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            async Task WorkAsync(int worker)
+            {
+                try
                 {
-                    var result = await RunBoardAsync(job.Scenario, job.Board, progress, token);
-                    ScenarioResult? finished = null;
-                    lock (done)
+                    while (!failed.Token.IsCancellationRequested && queue.TryTake(worker, out var job))
                     {
-                        results[job.S][job.B] = result;
-                        if (--remaining[job.S] == 0)
+                        var result = await RunBoardAsync(job.Scenario, job.Board, progress, failed.Token);
+                        ScenarioResult? finished = null;
+                        lock (done)
                         {
-                            finished = Complete(scenarios[job.S], results[job.S], null);
+                            results[job.S][job.B] = result;
+                            if (--remaining[job.S] == 0)
+                            {
+                                finished = Complete(scenarios[job.S], results[job.S], null);
+                            }
+                        }
+                        if (finished is not null)
+                        {
+                            scenarioDone?.Invoke(finished);
                         }
                     }
-                    if (finished is not null)
-                    {
-                        scenarioDone?.Invoke(finished);
-                    }
-                });
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // As Parallel.ForEachAsync did: one worker's failure stops the others.
+                    await failed.CancelAsync();
+                    throw;
+                }
+            }
+            var running = Enumerable.Range(0, workers).Select(worker => Task.Run(() => WorkAsync(worker), CancellationToken.None)).ToList();
+            try
+            {
+                await Task.WhenAll(running);
+            }
+            catch when (running.FirstOrDefault(t => t.Exception?.InnerException is { } e && e is not OperationCanceledException) is { } broken)
+            {
+                // The failure itself, not the cancellation it caused in another worker.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(broken.Exception!.InnerException!);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
