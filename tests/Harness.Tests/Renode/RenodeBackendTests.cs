@@ -101,6 +101,75 @@ public class RenodeBackendTests
     }
 
     [Test]
+    public async Task ASessionsScriptReplaysByHandInAFreshRenodeWithASocketTerminalAndQuitsCleanly()
+    {
+        var (result, _) = await PipelineFixture.RunAsync("""
+            name: replay-by-hand
+            emulator: renode
+            boards: [stm32f4]
+            firmware: diag
+            diag: { upload: 1KiB, seed: 5, workload: 1000 }
+            timeout: 60s
+            """);
+        var run = result.Boards.Single();
+        Assert.That(run.Passed, run.Summary);
+        const string said = "on its monitor: ";
+        var script = run.CommandLine![(run.CommandLine!.IndexOf(said, StringComparison.Ordinal) + said.Length)..].Trim();
+        var lines = File.ReadAllLines(script);
+        Assert.That(lines, Has.None.Contains("CreateHarnessTerminal"), "the harness's own terminal needs the harness");
+        Assert.That(lines, Has.Some.StartsWith($"emulation CreateServerSocketTerminal {Harness.Emulation.Renode.RenodeScript.ReplayPort} "));
+        Assert.That(lines[^1], Is.EqualTo("start"));
+        // Everything but the start, so the terminal is connected before the firmware's boot frame goes out.
+        var stopped = Path.Combine(Path.GetDirectoryName(script)!, "replay-without-start.resc");
+        File.WriteAllLines(stopped, lines[..^1]);
+
+        var renode = Harness.Tools.ToolLocator.TryFind(Harness.Tools.ExternalTool.Renode, out _)!;
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(renode, ["--console", "--plain", "--disable-xwt", "--hide-log"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.StandardInput.WriteLineAsync($"include @{stopped}");
+            await process.StandardInput.FlushAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var socket = new System.Net.Sockets.TcpClient();
+            while (true)
+            {
+                try
+                {
+                    await socket.ConnectAsync(System.Net.IPAddress.Loopback, Harness.Emulation.Renode.RenodeScript.ReplayPort, limit.Token);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    await Task.Delay(200, limit.Token);
+                }
+            }
+            await process.StandardInput.WriteLineAsync("start");
+            await process.StandardInput.FlushAsync();
+            var boot = new byte[64];
+            var read = await socket.GetStream().ReadAsync(boot, limit.Token);
+            Assert.That(read, Is.GreaterThan(0), "the firmware's boot frame arrives on the socket terminal");
+            await process.StandardInput.WriteLineAsync("quit");
+            await process.StandardInput.FlushAsync();
+            await process.WaitForExitAsync(limit.Token);
+            Assert.That(process.ExitCode, Is.EqualTo(0), "Renode quits cleanly (the mix hook's clock stops with the machine)");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Test]
     public async Task TwentyScenariosOnTwoWarmWorkersLeaveNoRenodeBehind()
     {
         var yamls = Enumerable.Range(0, 20).Select(i => $$"""
