@@ -4,6 +4,8 @@
 #    2 x t(one) / t(two at once) is the most any two workers can gain on this machine
 #  - a suite of person_detect scenarios, reference kernels (about 96 M instructions per inference), on Renode
 #    stm32f746 and nrf52840, with 1 and with 2 workers (--jobs): wall time, the ratio, and the ratio over the ceiling
+#  - the CPU time of each (the harness and its emulators) and how many cores that kept busy: a ratio below the ceiling with
+#    all cores busy means the CPU went to work a single worker does not do (a second emulator's start, above all)
 #  - the emulator processes each started
 # Usage: bench/workers.sh [scenarios]   (default 6; needs Renode, a TFLM checkout and ../shared)
 set -euo pipefail
@@ -44,10 +46,12 @@ done
 "$harness" run "${suite[0]}" --out "$work/warmup" >/dev/null 2>&1 || true
 declare -A wall
 for jobs in 1 2; do
-  start=$(date +%s.%N)
-  "$harness" run "${suite[@]}" --jobs "$jobs" --out "$work/r$jobs" > "$work/log$jobs" 2>&1 || { echo "the suite failed with --jobs $jobs:"; tail -20 "$work/log$jobs"; exit 1; }
-  wall[$jobs]=$(echo "$(date +%s.%N) - $start" | bc)
-  printf '%s person_detect scenarios x 2 boards, %s worker(s): %.1f s  (%s)\n' "$count" "$jobs" "${wall[$jobs]}" "$(grep -o 'Emulator processes started: [0-9]*' "$work/log$jobs")"
+  # bash's own timing: wall, and the CPU of the harness and every emulator it ran (user + sys)
+  TIMEFORMAT='%R %U %S'
+  { time "$harness" run "${suite[@]}" --jobs "$jobs" --out "$work/r$jobs" > "$work/log$jobs" 2>&1 || { echo "the suite failed with --jobs $jobs:"; tail -20 "$work/log$jobs"; exit 1; }; } 2> "$work/time$jobs"
+  read -r wall[$jobs] user sys < "$work/time$jobs"
+  printf '%s person_detect scenarios x 2 boards, %s worker(s): %.1f s, %.1f CPU-s (%.2f of %s cores busy)  (%s)\n' "$count" "$jobs" "${wall[$jobs]}" \
+    "$(echo "$user + $sys" | bc)" "$(echo "($user + $sys) / ${wall[$jobs]}" | bc -l)" "$(nproc)" "$(grep -o 'Emulator processes started: [0-9]*' "$work/log$jobs")"
 done
 ratio=$(echo "${wall[1]} / ${wall[2]}" | bc -l)
 printf '2 workers vs 1: %.2fx  (%.0f%% of the host ceiling %.2fx)\n' "$ratio" "$(echo "100 * $ratio / $ceiling" | bc -l)" "$ceiling"
