@@ -24,7 +24,8 @@ public sealed class BoardRunQueue<T>(IEnumerable<T> runs, Func<T, string> boardO
             var index = mine is null ? -1 : pending.FindIndex(r => boardOf(r) == mine);
             if (index < 0)
             {
-                index = pending.FindIndex(r => !current.Where((_, w) => w != worker).Contains(boardOf(r)));
+                var others = current.Where((_, w) => w != worker).ToHashSet();
+                index = pending.FindIndex(r => !others.Contains(boardOf(r)));
             }
             if (index < 0 && pending.Count > 0)
             {

@@ -120,7 +120,7 @@ public static class RenodeScript
 
     /// <summary>The hooks' C# sources, compiled by Renode when first included (into one assembly: later includes of the same files are no-ops).</summary>
     public static IReadOnlyList<string> HookSources { get; } =
-        [Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessMix.renode.cs"), Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", "HarnessTerminal.renode.cs")];
+        new[] { "HarnessMix.renode.cs", "HarnessTerminal.renode.cs" }.Select(name => Path.Combine(AppContext.BaseDirectory, "Emulation", "Renode", name)).ToList();
 
     private static string Quoted(string path) => path.Contains('\'') || path.Contains('"')
         ? throw new EmulatorException($"the work folder path must not contain quotes: {path}")
