@@ -21,9 +21,9 @@ public sealed record DeviceInfo(IReadOnlyDictionary<string, string> Fields)
 }
 
 /// <summary>
-/// Host side of the link protocol over the console UART's byte stream: strict request/response
-/// with sequence numbers (the host never sends while the device works, so a UART without a FIFO
-/// loses nothing), boot and fault frames from the device, and text lines kept in the transcript.
+/// Host side of the link protocol over the console UART's byte stream: request/response with
+/// sequence numbers (one request at a time, except the chunks of an upload, several in flight),
+/// boot and fault frames from the device, and text lines kept in the transcript.
 /// The stream belongs to the emulator session (it outlives this client across warm resets).
 /// </summary>
 public sealed class LinkClient : IAsyncDisposable
@@ -146,28 +146,131 @@ public sealed class LinkClient : IAsyncDisposable
         return new UploadReceipt("uart", data.Length, stopwatch.Elapsed);
     }
 
-    /// <summary>UPLOAD_BEGIN then acknowledged UPLOAD_CHUNKs into the device's upload slot.</summary>
+    /// <summary>
+    /// UPLOAD_CHUNKs sent before the first is acknowledged. The emulated UARTs lose nothing when the firmware polls: Renode
+    /// queues what its terminal sends, QEMU's models hold the socket back until the data register is read. So frames can
+    /// wait in the emulator while the device works, and the round trip (terminal, time-domain event, guest, terminal,
+    /// harness) is paid once per window instead of once per chunk.
+    /// </summary>
+    public const int UploadWindow = 8;
+
+    /// <summary>With upload chunks in flight and no answer for this long, they are sent again from the last acknowledged byte (repeats are re-acknowledged).</summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    private const byte OutOfOrder = 3;
+    private const int MaxResends = 16;
+
+    /// <summary>
+    /// UPLOAD_BEGIN then UPLOAD_CHUNKs into the device's upload slot, up to <see cref="UploadWindow"/> of them unacknowledged.
+    /// Every acknowledgement is checked against the bytes sent. A chunk the device missed (a frame garbled on the way) shows
+    /// as an out-of-order refusal of the next one, or as silence: the host goes back to the last acknowledged byte and sends
+    /// on from there; answers to what it sent before are then stale and skipped.
+    /// </summary>
     private async Task UploadByUartAsync(byte slot, ReadOnlyMemory<byte> data, int maxBody, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var begin = SlotAndTotal(slot, data.Length);
         await RequestAsync(FrameType.UploadBegin, begin, cancellationToken);
         var chunkSize = Math.Min(maxBody, Frame.MaxBody) - 5;
-        var offset = 0;
-        while (offset < data.Length)
+        await requestLock.WaitAsync(cancellationToken);
+        try
         {
-            var count = Math.Min(chunkSize, data.Length - offset);
-            var body = new byte[5 + count];
-            body[0] = slot;
-            BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)offset);
-            data.Span.Slice(offset, count).CopyTo(body.AsSpan(5));
-            var ack = await RequestAsync(FrameType.UploadChunk, body, cancellationToken);
-            var next = (int)BinaryPrimitives.ReadUInt32LittleEndian(ack);
-            if (next != offset + count)
+            var inFlight = new List<(byte Seq, int End)>();
+            int acknowledged = 0, sent = 0, resends = 0;
+            string? lastRefusal = null;
+            while (acknowledged < data.Length)
             {
-                throw new LinkProtocolException($"the device acknowledged {next} bytes after a chunk ending at {offset + count}");
+                while (inFlight.Count < UploadWindow && sent < data.Length)
+                {
+                    var count = Math.Min(chunkSize, data.Length - sent);
+                    var body = new byte[5 + count];
+                    body[0] = slot;
+                    BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(1), (uint)sent);
+                    data.Span.Slice(sent, count).CopyTo(body.AsSpan(5));
+                    var seq = ++sequence;
+                    await stream.WriteAsync(new Frame((byte)FrameType.UploadChunk, seq, body).Encode(), cancellationToken);
+                    sent += count;
+                    inFlight.Add((seq, sent));
+                }
+                await stream.FlushAsync(cancellationToken);
+                var frame = await NextResponseAsync(FrameType.UploadChunk, ResendAfter, cancellationToken);
+                var position = frame is null ? -1 : inFlight.FindIndex(chunk => chunk.Seq == frame.Sequence);
+                if (frame is not null && position < 0)
+                {
+                    continue; // an answer to a chunk sent before the last go-back
+                }
+                if (frame is not null && frame.Type == (byte)FrameType.Error)
+                {
+                    var code = frame.Body.Length > 0 ? frame.Body[0] : (byte)0;
+                    var message = Encoding.ASCII.GetString(frame.Body.AsSpan(Math.Min(1, frame.Body.Length)));
+                    if (code != OutOfOrder || position == 0)
+                    {
+                        // Refused for its own sake (or the first in flight out of order: the host's mistake, not a lost frame).
+                        throw new DeviceErrorException(code, message);
+                    }
+                    lastRefusal = message;
+                }
+                else if (frame is not null)
+                {
+                    if (frame.Type != Frame.ResponseTo(FrameType.UploadChunk))
+                    {
+                        throw new LinkProtocolException($"expected a response to {FrameType.UploadChunk}, got frame type 0x{frame.Type:x2}");
+                    }
+                    var chunk = inFlight[position];
+                    var next = (int)BinaryPrimitives.ReadUInt32LittleEndian(frame.Body);
+                    // A repeat (after a go-back) is acknowledged with all the device has, which may be more.
+                    if (next < chunk.End || next > sent)
+                    {
+                        throw new LinkProtocolException($"the device acknowledged {next} bytes after a chunk ending at {chunk.End}");
+                    }
+                    inFlight.RemoveAll(c => c.End <= next);
+                    if (next > acknowledged)
+                    {
+                        resends = 0;
+                    }
+                    acknowledged = next;
+                    progress?.Report(acknowledged);
+                    continue;
+                }
+                if (++resends > MaxResends)
+                {
+                    throw new LinkProtocolException($"the device took no more of the upload after {acknowledged:N0} of {data.Length:N0} bytes, though the rest was sent again {MaxResends} times" +
+                        (lastRefusal is null ? "" : $" (it said: {lastRefusal})"));
+                }
+                transcript.Add(LineSource.Link, frame is null
+                    ? $"no answer in {ResendAfter.TotalSeconds:0.###} s with {inFlight.Count} upload chunk(s) in flight: sending again from byte {acknowledged:N0}"
+                    : $"the device missed an upload chunk: sending again from byte {acknowledged:N0}");
+                inFlight.Clear();
+                sent = acknowledged;
             }
-            offset = next;
-            progress?.Report(offset);
+        }
+        finally
+        {
+            requestLock.Release();
+        }
+    }
+
+    /// <summary>The next response frame, or null after <paramref name="wait"/> without one; a fault or a closed console throws.</summary>
+    private async Task<Frame?> NextResponseAsync(FrameType request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(wait);
+        var response = responses.Reader.ReadAsync(limit.Token).AsTask();
+        var finished = await Task.WhenAny(response, fault.Task, closed.Task);
+        if (finished == fault.Task)
+        {
+            throw new DeviceFaultException(await fault.Task);
+        }
+        if (finished == closed.Task && !response.IsCompleted)
+        {
+            throw new LinkClosedException($"the console closed while waiting for the answer to {request}");
+        }
+        try
+        {
+            return await response;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

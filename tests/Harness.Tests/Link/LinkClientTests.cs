@@ -227,4 +227,94 @@ public class LinkClientTests
         await link.DisposeAsync();
         await device.DisposeAsync();
     }
+
+    /// <summary>
+    /// The firmware's rules for UPLOAD_CHUNKs (link_upload_chunk): the next bytes are taken, a repeat of bytes taken is
+    /// acknowledged again with all received so far, anything else is refused as out of order. It can miss chunks (a frame
+    /// garbled on the UART) and hold its answers back until several chunks have arrived.
+    /// </summary>
+    private sealed class UploadRules
+    {
+        public readonly List<byte> Taken = [];
+        public readonly HashSet<int> Miss = [];
+        public int Chunks;
+        public int MostWaiting;
+        public int HoldUntil;
+        public bool Silent;
+        private readonly List<Frame> held = [];
+
+        public async Task HandleAsync(Frame request, FakeDevice device)
+        {
+            static byte[] U32(int value) => BitConverter.GetBytes((uint)value);
+            if ((FrameType)request.Type == FrameType.UploadBegin)
+            {
+                Taken.Clear();
+                await device.RespondAsync(request, U32(0));
+                return;
+            }
+            if (Miss.Remove(Chunks++) || Silent)
+            {
+                return;
+            }
+            held.Add(request);
+            MostWaiting = Math.Max(MostWaiting, held.Count);
+            if (held.Count < HoldUntil)
+            {
+                return;
+            }
+            HoldUntil = 0;
+            foreach (var chunk in held)
+            {
+                var offset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(chunk.Body.AsSpan(1));
+                var data = chunk.Body.AsSpan(5).ToArray();
+                if (offset == Taken.Count)
+                {
+                    Taken.AddRange(data);
+                }
+                else if (offset + data.Length > Taken.Count)
+                {
+                    await device.RefuseAsync(chunk, 3, "chunk offset does not follow the bytes received");
+                    continue;
+                }
+                await device.RespondAsync(chunk, U32(Taken.Count));
+            }
+            held.Clear();
+        }
+    }
+
+    [Test]
+    public async Task UploadChunksGoSeveralAtATimeAndAMissedOneIsSentAgainFromTheLastAcknowledgedByte()
+    {
+        var rules = new UploadRules { HoldUntil = LinkClient.UploadWindow };
+        rules.Miss.Add(20);
+        var (link, device, transcript) = await ConnectAsync(rules.HandleAsync);
+        var data = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 13 + i / 256)).ToArray();
+        await link.UploadAsync(0, data, maxBody: 100, null, Soon);
+        Assert.That(rules.Taken, Is.EqualTo(data), "every byte, in order, once");
+        Assert.That(rules.MostWaiting, Is.EqualTo(LinkClient.UploadWindow), "a window of chunks went out before the first was answered");
+        Assert.That(transcript.Lines.Select(l => l.Text), Has.One.EqualTo("the device missed an upload chunk: sending again from byte 1,900"));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
+
+    [Test]
+    public async Task TheLastChunkMissedIsSentAgainAfterSilenceAndADeviceThatTakesNothingMoreEndsTheUploadWithASentence()
+    {
+        var rules = new UploadRules();
+        var (host, deviceStream) = MemoryPipe.Create();
+        var device = new FakeDevice(deviceStream, rules.HandleAsync);
+        var transcript = new ConsoleTranscript();
+        var link = new LinkClient(host, transcript) { ResendAfter = TimeSpan.FromMilliseconds(50) };
+        var data = new byte[950];
+        rules.Miss.Add(9);
+        await link.UploadAsync(0, data, maxBody: 100, null, Soon);
+        Assert.That(rules.Taken, Has.Count.EqualTo(data.Length));
+        Assert.That(transcript.Lines.Select(l => l.Text), Has.One.EqualTo("no answer in 0.05 s with 1 upload chunk(s) in flight: sending again from byte 855"));
+
+        rules.Silent = true;
+        var stuck = Assert.ThrowsAsync<LinkProtocolException>(() => link.UploadAsync(0, data, maxBody: 100, null, Soon))!;
+        Assert.That(stuck.Message, Is.EqualTo("the device took no more of the upload after 0 of 950 bytes, though the rest was sent again 16 times"));
+        await link.DisposeAsync();
+        await device.DisposeAsync();
+    }
 }
