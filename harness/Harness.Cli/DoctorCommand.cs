@@ -29,7 +29,7 @@ public static class DoctorCommand
             var paths = HarnessPaths.Default();
             var settings = HarnessSettings.Load();
             AnsiConsole.MarkupLineInterpolated($"settings: {settings.File ?? $"{HarnessSettings.DefaultFile()} (not present; tool paths come from HARNESS_* variables or PATH)"}");
-            AnsiConsole.MarkupLineInterpolated($"cache: {paths.CacheDirectory}");
+            AnsiConsole.MarkupLineInterpolated($"cache: {paths.CacheDirectory}: {CacheRetention.Describe(paths.CacheDirectory)}");
             AnsiConsole.MarkupLineInterpolated($"boards: {paths.PlatformsDirectory}");
             AnsiConsole.MarkupLineInterpolated($"firmware sources: {paths.FirmwareDirectory}");
             TflmReport(settings);

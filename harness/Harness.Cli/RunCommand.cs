@@ -122,6 +122,10 @@ public static class RunCommand
         var live = !Console.IsOutputRedirected && settings.Jobs == 1 && settings.GdbPort is null;
         await using (var runner = new ScenarioRunner(paths, catalog, options))
         {
+            if (runner.Pruned is { Bytes: > 0 } pruned)
+            {
+                AnsiConsole.MarkupLineInterpolated($"cache: removed {pruned.RunFolders} run folders older than {CacheRetention.RunsKept.TotalDays:0} days and {pruned.FirmwareEntries} firmware builds unused for {CacheRetention.FirmwareKept.TotalDays:0} days ({pruned.Bytes / 1e6:0.#} MB)");
+            }
             var printing = new Lock();
             void Done(ScenarioResult result)
             {

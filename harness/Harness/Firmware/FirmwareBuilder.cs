@@ -64,6 +64,7 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         var elf = Path.Combine(outputDirectory, "firmware.elf");
         if (File.Exists(elf) && CacheSeal.Problem(elf, CacheSeal.ElfMagic) is null)
         {
+            CacheRetention.MarkUsed(outputDirectory);
             return Loaded(elf, board, app, TimeSpan.Zero, fromCache: true);
         }
         try
@@ -117,6 +118,8 @@ public sealed class FirmwareBuilder(HarnessPaths paths)
         }
         var stopwatch = Stopwatch.StartNew();
         var payloadDirectory = Path.Combine(workDirectory, "payload");
+        // Rebuilds change files deep inside the folder, not the folder itself: marked used for the cache's retention rule.
+        CacheRetention.MarkUsed(workDirectory);
         try
         {
             var configure = !File.Exists(Path.Combine(workDirectory, "CMakeCache.txt"));

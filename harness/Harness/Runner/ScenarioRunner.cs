@@ -36,6 +36,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     {
         // A read-only or full cache is said once, up front, not as a build error on every board.
         CacheSeal.EnsureWritable(paths.CacheDirectory);
+        Pruned = CacheRetention.PruneIfDue(paths.CacheDirectory, DateTime.UtcNow);
         var tflm = OpenTflm(options);
         this.paths = paths;
         this.boards = boards;
@@ -47,6 +48,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
     }
 
     public SessionPool Sessions => pool;
+
+    /// <summary>What the cache's retention rule removed as this runner was made (at most once a day).</summary>
+    public PruneResult Pruned { get; }
 
     private static Func<TflmCheckout> OpenTflm(RunOptions options)
     {
