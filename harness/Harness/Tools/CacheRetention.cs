@@ -107,12 +107,15 @@ public static class CacheRetention
     {
         try
         {
-            var size = entry is DirectoryInfo directory
-                ? directory.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
-                : ((FileInfo)entry).Exists ? ((FileInfo)entry).Length : 0;
-            if (entry is DirectoryInfo folder)
+            var size = entry switch
             {
-                folder.Delete(recursive: true);
+                DirectoryInfo folder => folder.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length),
+                FileInfo { Exists: true } file => file.Length,
+                _ => 0,
+            };
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
             }
             else if (entry.Exists)
             {
