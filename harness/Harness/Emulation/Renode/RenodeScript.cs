@@ -70,9 +70,10 @@ public static class RenodeScript
     /// The harness's hooks (the instruction-mix counter and the console terminal, compiled by Renode into one assembly), then
     /// the terminal: it connects to the harness at <paramref name="harnessPort"/> on the loopback interface.
     /// </summary>
-    public static IReadOnlyList<string> HarnessTerminal(int harnessPort) =>
+    /// <param name="buildStamp">A file naming the Renode build, compiled with the hooks (<see cref="RenodeCompilerCache.BuildStamp"/>).</param>
+    public static IReadOnlyList<string> HarnessTerminal(int harnessPort, string? buildStamp = null) =>
     [
-        $"include {string.Join(' ', HookSources.Select(source => $"@{source}"))}",
+        $"include {string.Join(' ', HookSources.Append(buildStamp).OfType<string>().Select(source => $"@{source}"))}",
         $"emulation CreateHarnessTerminal {harnessPort.ToString(CultureInfo.InvariantCulture)} \"{Terminal}\"",
     ];
 

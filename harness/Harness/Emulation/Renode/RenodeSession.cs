@@ -30,6 +30,7 @@ public sealed class RenodeSession : IEmulatorSession
     private readonly List<Task> tails = [];
     private NetworkStream? console;
     private string cacheDirectory = "";
+    private string? buildStamp;
 
     private RenodeSession(string renode, EmulationRequest request)
     {
@@ -51,7 +52,7 @@ public sealed class RenodeSession : IEmulatorSession
 
     public string EmulatorName => "renode";
     public FirmwareImage Firmware { get; private set; }
-    public string CommandLine => $"{renode} {string.Join(' ', Arguments)}  # then, on its monitor: {ScriptPath}";
+    public string CommandLine => $"{renode} {string.Join(' ', Arguments(RenodeCompilerCache.SettingsFile(cacheDirectory)))}  # then, on its monitor: {ScriptPath}";
     public Stream Console => console ?? throw new InvalidOperationException("session not started");
     public ChannelReader<EmulatorEvent> Events => events.Reader;
     public ClockModel Clock { get; private set; }
@@ -66,7 +67,8 @@ public sealed class RenodeSession : IEmulatorSession
     /// <summary>The .resc file with every monitor command this session ran, to replay it by hand.</summary>
     public string ScriptPath => Path.Combine(request.WorkDirectory, "session.resc");
 
-    public static IReadOnlyList<string> Arguments => ["--console", "--plain", "--disable-xwt", "--hide-log"];
+    /// <param name="settingsFile">Renode's settings for the harness: the user's, with the compiler cache on (<see cref="RenodeCompilerCache"/>).</param>
+    public static IReadOnlyList<string> Arguments(string settingsFile) => ["--config", settingsFile, "--console", "--plain", "--disable-xwt", "--hide-log"];
 
     /// <summary>
     /// Settings for Renode's .NET runtime, where the user's environment has none: without dynamic PGO the JIT compiles a hot
@@ -114,7 +116,7 @@ public sealed class RenodeSession : IEmulatorSession
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StartTimeout);
         // The short wait lets the log tail pick up Renode's last words before its end is reported.
-        var tethered = await Tether.CommandAsync(renode, Arguments, cacheDirectory, cancellationToken);
+        var tethered = await Tether.CommandAsync(renode, Arguments(RenodeCompilerCache.SettingsFile(cacheDirectory)), cacheDirectory, cancellationToken);
         process.Start(tethered
             .WithWorkingDirectory(request.WorkDirectory)
             .WithEnvironmentVariables(RuntimeSettings.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null).ToDictionary(setting => setting.Key, setting => (string?)setting.Value))
@@ -125,6 +127,7 @@ public sealed class RenodeSession : IEmulatorSession
         var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
         var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
         Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
+        buildStamp = RenodeCompilerCache.BuildStamp(cacheDirectory, banned ?? banner);
 
         console = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
@@ -148,7 +151,7 @@ public sealed class RenodeSession : IEmulatorSession
         try
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            foreach (var line in RenodeScript.Machine(board, logFile, RenodeScript.HarnessTerminal(port)).Where(l => withLog || !l.StartsWith("logFile ", StringComparison.Ordinal)))
+            foreach (var line in RenodeScript.Machine(board, logFile, RenodeScript.HarnessTerminal(port, buildStamp)).Where(l => withLog || !l.StartsWith("logFile ", StringComparison.Ordinal)))
             {
                 await Race(monitor.ExecuteAsync(line, cancellationToken));
             }
