@@ -20,12 +20,22 @@ public class RenodeCompilerCacheTests
     public void EachRenodeBuildHasAStampOfItsOwnSoNoAssemblyCrossesBuilds()
     {
         var cache = Directory.CreateTempSubdirectory("harness-renode-stamp-").FullName;
-        var one = RenodeCompilerCache.BuildStamp(cache, "1.16.1 (1.16.1+20261205git06854d4d1)");
+        var one = RenodeCompilerCache.BuildStamp(cache, "1.16.1 (1.16.1+20261205git06854d4d1)")!;
         var again = RenodeCompilerCache.BuildStamp(cache, "1.16.1 (1.16.1+20261205git06854d4d1)");
-        var other = RenodeCompilerCache.BuildStamp(cache, "1.16.1 (1.16.1+20270101gitabcdef012)");
+        var other = RenodeCompilerCache.BuildStamp(cache, "1.16.1 (1.16.1+20270101gitabcdef012)")!;
         Assert.That(again, Is.EqualTo(one));
         Assert.That(other, Is.Not.EqualTo(one));
         Assert.That(File.ReadAllText(one), Does.StartWith("//").And.Contain("06854d4d1"), "a comment: it compiles to nothing");
         Assert.That(File.ReadAllText(other), Does.Contain("abcdef012"));
+    }
+
+    [Test]
+    public void ACacheThatCannotBeWrittenLeavesRenodeWithTheUsersOwnSettings()
+    {
+        var notAFolder = Path.Combine(Directory.CreateTempSubdirectory("harness-renode-stamp-").FullName, "file");
+        File.WriteAllText(notAFolder, "");
+        Assert.That(RenodeCompilerCache.SettingsFile(notAFolder), Is.Null);
+        Assert.That(RenodeCompilerCache.BuildStamp(notAFolder, "1.16.1"), Is.Null);
+        Assert.That(RenodeSession.Arguments(null), Is.EqualTo(new[] { "--console", "--plain", "--disable-xwt", "--hide-log" }));
     }
 }

@@ -13,17 +13,27 @@ namespace Harness.Emulation.Renode;
 /// </summary>
 public static partial class RenodeCompilerCache
 {
-    /// <summary>The settings file for the harness's Renode processes (renode --config), written when missing or older than the user's.</summary>
-    public static string SettingsFile(string cacheDirectory)
+    /// <summary>
+    /// The settings file for the harness's Renode processes (renode --config), written when missing or older than the user's;
+    /// null where it cannot be (an unreadable settings file, a read-only cache): Renode then runs as it would, compiling.
+    /// </summary>
+    public static string? SettingsFile(string cacheDirectory)
     {
         var file = Path.Combine(cacheDirectory, "renode", "config");
         var users = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "renode", "config");
-        if (File.Exists(file) && (!File.Exists(users) || File.GetLastWriteTimeUtc(users) <= File.GetLastWriteTimeUtc(file)))
+        try
         {
+            if (File.Exists(file) && (!File.Exists(users) || File.GetLastWriteTimeUtc(users) <= File.GetLastWriteTimeUtc(file)))
+            {
+                return file;
+            }
+            WriteAtomically(file, WithCacheOn(File.Exists(users) ? File.ReadAllText(users) : ""));
             return file;
         }
-        WriteAtomically(file, WithCacheOn(File.Exists(users) ? File.ReadAllText(users) : ""));
-        return file;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Renode's settings text with [general] compiler-cache-enabled set to True (added where missing).</summary>
@@ -39,17 +49,24 @@ public static partial class RenodeCompilerCache
             : $"[general]\ncompiler-cache-enabled = True\n{settings}";
     }
 
-    /// <summary>A C# file (a comment) that names the Renode build, to be included with the hooks.</summary>
+    /// <summary>A C# file (a comment) that names the Renode build, to be included with the hooks; null where it cannot be written.</summary>
     /// <param name="build">The build as Renode's banner gives it ("1.16.1 (1.16.1+20261205git06854d4d1)").</param>
-    public static string BuildStamp(string cacheDirectory, string build)
+    public static string? BuildStamp(string cacheDirectory, string build)
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(build)))[..12];
         var file = Path.Combine(cacheDirectory, "renode", $"build-{key}.renode.cs");
-        if (!File.Exists(file))
+        try
         {
-            WriteAtomically(file, $"// The harness's hooks compiled for Renode {build.Replace('\n', ' ')} only: Renode's compiler cache keys an assembly by its sources.\n");
+            if (!File.Exists(file))
+            {
+                WriteAtomically(file, $"// The harness's hooks compiled for Renode {build.Replace('\n', ' ')} only: Renode's compiler cache keys an assembly by its sources.\n");
+            }
+            return file;
         }
-        return file;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static void WriteAtomically(string file, string text)

@@ -31,6 +31,7 @@ public sealed class RenodeSession : IEmulatorSession
     private NetworkStream? console;
     private string cacheDirectory = "";
     private string? buildStamp;
+    private string? settingsFile;
 
     private RenodeSession(string renode, EmulationRequest request)
     {
@@ -52,7 +53,7 @@ public sealed class RenodeSession : IEmulatorSession
 
     public string EmulatorName => "renode";
     public FirmwareImage Firmware { get; private set; }
-    public string CommandLine => $"{renode} {string.Join(' ', Arguments(RenodeCompilerCache.SettingsFile(cacheDirectory)))}  # then, on its monitor: {ScriptPath}";
+    public string CommandLine => $"{renode} {string.Join(' ', Arguments(settingsFile))}  # then, on its monitor: {ScriptPath}";
     public Stream Console => console ?? throw new InvalidOperationException("session not started");
     public ChannelReader<EmulatorEvent> Events => events.Reader;
     public ClockModel Clock { get; private set; }
@@ -67,8 +68,9 @@ public sealed class RenodeSession : IEmulatorSession
     /// <summary>The .resc file with every monitor command this session ran, to replay it by hand.</summary>
     public string ScriptPath => Path.Combine(request.WorkDirectory, "session.resc");
 
-    /// <param name="settingsFile">Renode's settings for the harness: the user's, with the compiler cache on (<see cref="RenodeCompilerCache"/>).</param>
-    public static IReadOnlyList<string> Arguments(string settingsFile) => ["--config", settingsFile, "--console", "--plain", "--disable-xwt", "--hide-log"];
+    /// <param name="settingsFile">Renode's settings for the harness: the user's, with the compiler cache on (<see cref="RenodeCompilerCache"/>); null: the user's own.</param>
+    public static IReadOnlyList<string> Arguments(string? settingsFile) =>
+        [.. settingsFile is null ? [] : new[] { "--config", settingsFile }, "--console", "--plain", "--disable-xwt", "--hide-log"];
 
     /// <summary>
     /// Settings for Renode's .NET runtime, where the user's environment has none: without dynamic PGO the JIT compiles a hot
@@ -116,7 +118,8 @@ public sealed class RenodeSession : IEmulatorSession
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StartTimeout);
         // The short wait lets the log tail pick up Renode's last words before its end is reported.
-        var tethered = await Tether.CommandAsync(renode, Arguments(RenodeCompilerCache.SettingsFile(cacheDirectory)), cacheDirectory, cancellationToken);
+        settingsFile = RenodeCompilerCache.SettingsFile(cacheDirectory);
+        var tethered = await Tether.CommandAsync(renode, Arguments(settingsFile), cacheDirectory, cancellationToken);
         process.Start(tethered
             .WithWorkingDirectory(request.WorkDirectory)
             .WithEnvironmentVariables(RuntimeSettings.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null).ToDictionary(setting => setting.Key, setting => (string?)setting.Value))
@@ -127,7 +130,7 @@ public sealed class RenodeSession : IEmulatorSession
         var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
         var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
         Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
-        buildStamp = RenodeCompilerCache.BuildStamp(cacheDirectory, banned ?? banner);
+        buildStamp = settingsFile is null ? null : RenodeCompilerCache.BuildStamp(cacheDirectory, banned ?? banner);
 
         console = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
