@@ -117,8 +117,8 @@ public sealed class RenodeSession : IEmulatorSession
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StartTimeout);
-        // The short wait lets the log tail pick up Renode's last words before its end is reported.
         settingsFile = RenodeCompilerCache.SettingsFile(cacheDirectory);
+        // The short wait lets the log tail pick up Renode's last words before its end is reported.
         var tethered = await Tether.CommandAsync(renode, Arguments(settingsFile), cacheDirectory, cancellationToken);
         process.Start(tethered
             .WithWorkingDirectory(request.WorkDirectory)
@@ -130,7 +130,8 @@ public sealed class RenodeSession : IEmulatorSession
         var banner = await Race(monitor.WaitForPromptAsync(limit.Token));
         var banned = banner.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Renode, version", StringComparison.Ordinal))?["Renode, version".Length..].Trim();
         Version = banned is null ? "unknown" : RenodeEmulator.ParseVersion(banned)?.ToString() ?? banned;
-        buildStamp = settingsFile is null ? null : RenodeCompilerCache.BuildStamp(cacheDirectory, banned ?? banner);
+        // A banner without the version: the build is told by the launcher's path and time instead.
+        buildStamp = settingsFile is null ? null : RenodeCompilerCache.BuildStamp(cacheDirectory, banned ?? $"{renode} {File.GetLastWriteTimeUtc(renode):O}");
 
         console = await CreateMachineAsync(Firmware.Board, withLog: true, limit.Token);
         tails.Add(new RenodeLogTail(logFile).RunAsync(events.Writer, process.Diagnose, tailStop.Token));
