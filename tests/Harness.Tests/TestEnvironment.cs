@@ -45,6 +45,19 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>The diag app built for <paramref name="board"/> and booting on <paramref name="emulator"/> (Renode: skipped where absent).</summary>
+    public static async Task<Harness.Emulation.IEmulatorSession> StartDiagAsync(string emulator, string board, CancellationToken cancellationToken)
+    {
+        if (emulator == "renode")
+        {
+            RequireRenode();
+        }
+        RequireQemuToolchain();
+        var firmware = await new FirmwareBuilder(Paths).BuildAsync(Boards.Get(board), "diag", cancellationToken);
+        var work = Directory.CreateTempSubdirectory($"harness-{emulator}-{board}-").FullName;
+        return await Harness.Emulation.EmulatorRegistry.Create(emulator, Paths).StartAsync(new Harness.Emulation.EmulationRequest(firmware, work), cancellationToken);
+    }
+
     /// <summary>../shared beside the repository root (HARNESS_SHARED overrides): real TFLM models and test data.</summary>
     public static string Shared(params string[] parts)
     {

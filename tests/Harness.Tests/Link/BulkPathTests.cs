@@ -1,6 +1,4 @@
 using System.IO.Hashing;
-using Harness.Emulation;
-using Harness.Firmware;
 using Harness.Link;
 
 namespace Harness.Tests.Link;
@@ -22,15 +20,8 @@ public class BulkPathTests
     [TestCaseSource(nameof(Boards))]
     public async Task AMebibyteArrivesIntactWithJunkBetweenWindowsAndAWrongWriteIsRefused(string emulator, string board)
     {
-        if (emulator == "renode")
-        {
-            TestEnvironment.RequireRenode();
-        }
-        TestEnvironment.RequireQemuToolchain();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var firmware = await new FirmwareBuilder(TestEnvironment.Paths).BuildAsync(TestEnvironment.Boards.Get(board), "diag", limit.Token);
-        var work = Directory.CreateTempSubdirectory($"harness-bulk-{board}-").FullName;
-        await using var session = await EmulatorRegistry.Create(emulator, TestEnvironment.Paths).StartAsync(new EmulationRequest(firmware, work), limit.Token);
+        await using var session = await TestEnvironment.StartDiagAsync(emulator, board, limit.Token);
         Assert.That(session.TargetMemory, Is.Not.Null, $"{emulator} offers a way to write the board's memory");
         var probe = new MisbehavingMemory(session.TargetMemory!);
         await using var link = new LinkClient(session.Console, new ConsoleTranscript(), probe);

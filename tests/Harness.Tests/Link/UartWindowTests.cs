@@ -1,6 +1,4 @@
 using System.IO.Hashing;
-using Harness.Emulation;
-using Harness.Firmware;
 using Harness.Link;
 
 namespace Harness.Tests.Link;
@@ -16,15 +14,8 @@ public class UartWindowTests
     [TestCaseSource(typeof(BulkPathTests), nameof(BulkPathTests.Boards))]
     public async Task AnUploadArrivesIntactThoughAChunkIsGarbledAndJunkComesBetweenFrames(string emulator, string board)
     {
-        if (emulator == "renode")
-        {
-            TestEnvironment.RequireRenode();
-        }
-        TestEnvironment.RequireQemuToolchain();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var firmware = await new FirmwareBuilder(TestEnvironment.Paths).BuildAsync(TestEnvironment.Boards.Get(board), "diag", limit.Token);
-        var work = Directory.CreateTempSubdirectory($"harness-uart-{board}-").FullName;
-        await using var session = await EmulatorRegistry.Create(emulator, TestEnvironment.Paths).StartAsync(new EmulationRequest(firmware, work), limit.Token);
+        await using var session = await TestEnvironment.StartDiagAsync(emulator, board, limit.Token);
         var wire = new MisbehavingWire(session.Console, garble: 30);
         var transcript = new ConsoleTranscript();
         await using var link = new LinkClient(wire, transcript, session.TargetMemory);
