@@ -93,13 +93,16 @@ public static class RenodeScript
     /// <param name="codeMap">The ELF's code map: with it, the harness's block hook (HarnessMix.renode.cs, included with the
     /// machine's <see cref="HarnessTerminal"/>) writes the marker lines with the instruction mix before each; without it,
     /// Python hooks write them alone.</param>
-    public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile, string? codeMap = null)
+    /// <param name="beforeReset">For a machine that is reset next: the reset macro alone loads the ELF (once, not twice; the
+    /// core takes its stack pointer and entry from the vector table as it leaves reset, after the macro).</param>
+    public static IReadOnlyList<string> Firmware(FirmwareImage firmware, string eventsFile, string? codeMap = null, bool beforeReset = false)
     {
-        var lines = new List<string>
+        var lines = new List<string>();
+        if (!beforeReset)
         {
-            $"sysbus LoadELF @{firmware.ElfPath}",
-            $"macro reset \"sysbus LoadELF @{firmware.ElfPath}\"",
-        };
+            lines.Add($"sysbus LoadELF @{firmware.ElfPath}");
+        }
+        lines.Add($"macro reset \"sysbus LoadELF @{firmware.ElfPath}\"");
         if (firmware.Markers is { } markers && codeMap is not null)
         {
             lines.Add($"{Cpu} HarnessMixStart \"{Quoted(codeMap)}\" \"{Quoted(eventsFile)}\" 0x{markers.Begin:x} 0x{markers.End:x} 0x{markers.OpBegin ?? uint.MaxValue:x} 0x{markers.OpEnd ?? uint.MaxValue:x}");

@@ -210,8 +210,8 @@ public sealed class RenodeSession : IEmulatorSession
         {
             await monitor.ExecuteAsync($"{RenodeScript.Cpu} HarnessMixStop", cancellationToken);
         }
-        // The new firmware's lines load it, redefine the reset macro and hook its markers; the reset then boots it.
-        foreach (var line in RenodeScript.Firmware(firmware, eventsFile, WriteCodeMap(firmware)))
+        // The new firmware's lines redefine the reset macro and hook its markers; the reset then loads and boots it.
+        foreach (var line in RenodeScript.Firmware(firmware, eventsFile, WriteCodeMap(firmware), beforeReset: true))
         {
             await monitor.ExecuteAsync(line, cancellationToken);
         }
