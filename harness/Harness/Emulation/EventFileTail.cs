@@ -13,11 +13,10 @@ namespace Harness.Emulation;
 /// </summary>
 public sealed class EventFileTail(string path)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
-
     public async Task RunAsync(ChannelWriter<EmulatorEvent> events, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var writes = new FileWrites(path);
         var pending = new StringBuilder();
         var buffer = new byte[4096];
         long? begin = null;
@@ -33,7 +32,7 @@ public sealed class EventFileTail(string path)
                 var count = await stream.ReadAsync(buffer, cancellationToken);
                 if (count == 0)
                 {
-                    await Task.Delay(PollInterval, cancellationToken);
+                    await writes.WaitAsync(cancellationToken);
                     continue;
                 }
                 pending.Append(Encoding.ASCII.GetString(buffer, 0, count));

@@ -10,18 +10,17 @@ namespace Harness.Emulation.Renode;
 /// </summary>
 public sealed partial class RenodeLogTail(string path)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
-
     // Offline, platform descriptions that fetch an SVD file log download failures; they change nothing.
     private static readonly string[] Noise = ["svd", "Download failed", "Failed to download", "Downloading"];
 
     public async Task RunAsync(ChannelWriter<EmulatorEvent> events, Action<string> diagnose, CancellationToken cancellationToken)
     {
+        using var writes = new FileWrites(path);
         while (!File.Exists(path))
         {
             try
             {
-                await Task.Delay(PollInterval, cancellationToken);
+                await writes.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -37,7 +36,7 @@ public sealed partial class RenodeLogTail(string path)
                 var line = await reader.ReadLineAsync(cancellationToken);
                 if (line is null)
                 {
-                    await Task.Delay(PollInterval, cancellationToken);
+                    await writes.WaitAsync(cancellationToken);
                     continue;
                 }
                 var entry = Entry().Match(line);
