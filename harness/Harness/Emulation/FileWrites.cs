@@ -3,9 +3,9 @@ namespace Harness.Emulation;
 /// <summary>
 /// Wakes the reader of a file another process appends to when that process writes it (inotify, through
 /// <see cref="FileSystemWatcher"/>), instead of on a timer. A tail polled every 5 ms is 200 thread-pool wakes a second
-/// for the whole run, and each wake is a context switch and a spin: measured, a tenth of the harness's CPU time beside a
-/// Renode worker, on the cores a second worker needs. Where the watcher cannot start (the inotify limits reached, a
-/// file system without it), the reader polls as before.
+/// for the whole run, each a context switch and a spin on the cores the emulators need (measured over 8 person_detect
+/// runs on Renode: half of the harness's context switches). Where the watcher cannot start (the inotify limits reached,
+/// a file system without it), the reader polls as before.
 /// </summary>
 public sealed class FileWrites : IDisposable
 {
